@@ -1,0 +1,65 @@
+# course_lib + lectures. Every target creates .venv on first use and is safe to run again.
+#   make lab                 JupyterLab on lectures/ (prints the URL)
+#   make test                the whole test suite (what CI runs)
+#   make present NB=lectures/07_minimax_dynamics.ipynb    one notebook as a Voila dashboard, large fonts
+#   make html                every notebook executed and exported to build/html/ (plays offline)
+#   make bench               the benchmarks of benchmarks/, each printing its ratios
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# The CPU build of torch is installed first, so that the project's torch range is already satisfied and
+# pip pulls no CUDA build. On a laptop without a local wheel, add e.g.
+#   TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu"
+TORCH_SPEC     ?= torch==2.13.0
+TORCH_PIP_ARGS ?=
+PORT ?= 8888
+NB   ?= lectures/00_welcome.ipynb
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test test-unit test-notebooks test-browser present html bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install --quiet $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# Debian's chromium for the real-browser test (no browser download). Needs root and apt-get; elsewhere
+# the browser test skips with a one-line reason (under CI=true it fails instead).
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
+	    >/dev/null) || echo "could not install chromium: the browser test will say why"; \
+	else echo "chromium not installed and no root: the browser test will be skipped"; fi
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=lectures --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP) browser-deps
+	$(PY) -m pytest tests lectures $(PYTEST_NB) $(PYTEST_ARGS)
+
+test-unit: $(STAMP)
+	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)
+	$(PY) -m pytest lectures $(PYTEST_NB) $(PYTEST_ARGS)
+
+test-browser: $(STAMP) browser-deps
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+present: $(STAMP)
+	COURSE_PRESENTATION=1 $(VENV)/bin/voila "$(NB)" --strip_sources=True --port=$(PORT) --Voila.ip=127.0.0.1
+
+html: $(STAMP)
+	$(PY) tools/export_html.py lectures build/html
+
+bench: $(STAMP)
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache

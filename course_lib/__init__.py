@@ -1,0 +1,16 @@
+"""course_lib: the helper library behind the lectures on adversarial ML as min-max optimization.
+
+Notebooks start with::
+
+    from course_lib import setup, check, check_close
+    setup(seed=0)
+
+Topic packages: ``minimax``, ``danskin``, ``toys``, ``robust``, ``gans``, ``data``, ``models``,
+``viz``, ``labs`` (see DESIGN.md in the course repository).
+"""
+
+from course_lib.checks import ClaimError, check, check_close
+from course_lib.notebook import seed_everything, setup
+
+__all__ = ["ClaimError", "check", "check_close", "seed_everything", "setup"]
+__version__ = "0.1.0"

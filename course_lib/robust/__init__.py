@@ -1,0 +1,1 @@
+"""course_lib.robust (see DESIGN.md)."""

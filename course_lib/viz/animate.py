@@ -1,0 +1,171 @@
+"""Plotly animations of 2-D trajectories: frames, a play button and a slider, no kernel needed.
+
+    traj = simulate(...)                      # shape (T+1, N, 2)
+    fig = animate({"GDA": traj_gda, "EG": traj_eg},
+                  background=[contour(phi, (-2, 2), (-2, 2))], title="min_x max_y xy")
+
+The figure plays in JupyterLab, in Voila and in an exported HTML file (``fig.write_html``).
+Frames store the trails up to each frame time, so a few dozen frames are plenty (``n_frames``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import plotly.figure_factory as ff
+import plotly.graph_objects as go
+
+from course_lib import _validate
+from course_lib.viz.style import PALETTE, ROLE_COLORS, SEQUENTIAL
+
+Limits = tuple[float, float]
+
+
+def _limits(name: str, lim: Sequence[float]) -> Limits:
+    lo, hi = (float(v) for v in lim)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"'{name}' must be a pair (lo, hi) of finite numbers with lo < hi, got {lim!r}")
+    return lo, hi
+
+
+def contour(f: Callable[[np.ndarray, np.ndarray], np.ndarray], xlim: Sequence[float],
+            ylim: Sequence[float], *, n: int = 81, ncontours: int = 20, colorscale: str = SEQUENTIAL,
+            showscale: bool = False, name: str = "Φ(x, y)", opacity: float = 0.55) -> go.Contour:
+    """A contour background of ``f(X, Y)`` (vectorised over grids) on the box ``xlim × ylim``."""
+    (x0, x1), (y0, y1) = _limits("xlim", xlim), _limits("ylim", ylim)
+    n = _validate.integer("n", n, lo=2, hi=1000)
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    X, Y = np.meshgrid(xs, ys)
+    Z = np.asarray(f(X, Y), dtype=float)
+    if Z.shape != X.shape:
+        raise ValueError(f"'f' must map grids of shape {X.shape} to the same shape, got {Z.shape}")
+    Z = np.where(np.isfinite(Z), Z, np.nan)
+    return go.Contour(x=xs, y=ys, z=Z, ncontours=ncontours, colorscale=colorscale, showscale=showscale,
+                      name=name, opacity=opacity, contours={"coloring": "lines"}, hoverinfo="skip",
+                      line={"width": 1})
+
+
+def vector_field(V: Callable[[np.ndarray], np.ndarray], xlim: Sequence[float], ylim: Sequence[float],
+                 *, n: int = 15, scale: float = 0.8, sign: float = -1.0, color: str = "#7F7F7F",
+                 name: str = "−V(z)") -> go.Scatter:
+    """Arrows of ``sign · V(z)`` on an ``n × n`` grid (default −V: the direction the dynamics move).
+
+    ``V`` maps an array of points of shape (M, 2) to (M, 2). Arrows are normalised to a common
+    length so that the field's direction is readable everywhere (its size is in the hover text).
+    """
+    (x0, x1), (y0, y1) = _limits("xlim", xlim), _limits("ylim", ylim)
+    n = _validate.integer("n", n, lo=2, hi=60)
+    X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+    Z = np.stack([X.ravel(), Y.ravel()], axis=1)
+    F = sign * np.asarray(V(Z), dtype=float)
+    if F.shape != Z.shape:
+        raise ValueError(f"'V' must map points of shape {Z.shape} to the same shape, got {F.shape}")
+    norm = np.linalg.norm(F, axis=1, keepdims=True)
+    ok = np.isfinite(norm[:, 0]) & (norm[:, 0] > 0)
+    F = np.where(ok[:, None], F / np.where(ok, norm[:, 0], 1.0)[:, None], 0.0)
+    cell = min(x1 - x0, y1 - y0) / (n - 1)
+    quiver = ff.create_quiver(Z[:, 0], Z[:, 1], F[:, 0], F[:, 1], scale=scale * cell, arrow_scale=0.3)
+    trace = quiver.data[0]
+    trace.update(line={"color": color, "width": 1}, name=name, hoverinfo="skip", showlegend=True)
+    return trace
+
+
+def _groups(traj: np.ndarray | Mapping[str, np.ndarray], names: Sequence[str] | None) -> dict:
+    if isinstance(traj, Mapping):
+        groups = dict(traj)
+    else:
+        groups = {(names[0] if names else "trajectory"): traj}
+    if not groups:
+        raise ValueError("'traj' must hold at least one array of trajectories")
+    out, T = {}, None
+    for key, value in groups.items():
+        arr = _validate.array(f"traj[{key!r}]", value)
+        if arr.ndim == 2:
+            arr = arr[:, None, :]
+        if arr.ndim != 3 or arr.shape[2] != 2 or arr.shape[0] < 1:
+            raise ValueError(f"'traj[{key!r}]' must have shape (T+1, N, 2), got {arr.shape}")
+        if T is not None and arr.shape[0] != T:
+            raise ValueError(f"every trajectory must have the same length T+1, got {arr.shape[0]} and {T}")
+        T = arr.shape[0]
+        out[str(key)] = arr
+    return out
+
+
+def _paths(arr: np.ndarray, upto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All N paths through the time indices ``upto``, separated by NaN gaps (one plotly trace)."""
+    pts = arr[upto]  # (k, N, 2)
+    gap = np.full((1, pts.shape[1], 2), np.nan)
+    seq = np.concatenate([pts, gap], axis=0).transpose(1, 0, 2).reshape(-1, 2).astype(np.float32)
+    return seq[:, 0], seq[:, 1]
+
+
+def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence[go.BaseTraceType] = (),
+            names: Sequence[str] | None = None, colors: Sequence[str] | None = None,
+            status: np.ndarray | Mapping[str, np.ndarray] | None = None, title: str = "",
+            xlabel: str = "x", ylabel: str = "y", n_frames: int = 60, trail: bool = True,
+            xlim: Sequence[float] | None = None, ylim: Sequence[float] | None = None,
+            markers: Sequence[Mapping] = (), frame_ms: int = 80, height: int = 520) -> go.Figure:
+    """Animate trajectories of shape (T+1, N, 2) (or a dict name → such array, one colour each).
+
+    ``status`` (same keys, arrays of N strings such as "diverged") marks stopped starts with a cross.
+    ``markers`` are static points, e.g. ``{"x": [0], "y": [0], "name": "z*", "symbol": "star"}``.
+    """
+    groups = _groups(traj, names)
+    n_frames = _validate.integer("n_frames", n_frames, lo=1, hi=500)
+    _validate.integer("frame_ms", frame_ms, lo=1, hi=5000)
+    T1 = next(iter(groups.values())).shape[0]
+    times = np.unique(np.linspace(0, T1 - 1, min(n_frames, T1)).round().astype(int))
+    if colors is None:
+        colors = [ROLE_COLORS.get(k.lower(), PALETTE[i % len(PALETTE)]) for i, k in enumerate(groups)]
+    statuses = status if isinstance(status, Mapping) else ({next(iter(groups)): status} if status is not None
+                                                          else {})
+
+    fig = go.Figure()
+    for trace in background:
+        fig.add_trace(trace)
+    for m in markers:
+        fig.add_trace(go.Scatter(x=list(m["x"]), y=list(m["y"]), mode="markers", name=m.get("name", ""),
+                                 marker={"symbol": m.get("symbol", "star"), "size": m.get("size", 16),
+                                         "color": m.get("color", "#000000")}))
+    first = len(fig.data)
+    for (key, arr), col in zip(groups.items(), colors):
+        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", name=key, legendgroup=key,
+                                 line={"color": col, "width": 1.5}, opacity=0.8))
+        symbols = np.where(np.asarray(statuses.get(key, ["ok"] * arr.shape[1])) == "diverged",
+                           "x", "circle")
+        fig.add_trace(go.Scatter(x=arr[0, :, 0], y=arr[0, :, 1], mode="markers", legendgroup=key,
+                                 showlegend=False, marker={"color": col, "size": 7, "symbol": symbols}))
+
+    def frame_data(t: int) -> list[go.Scatter]:
+        data = []
+        for arr in groups.values():
+            upto = times[times <= t] if trail else np.array([t])
+            px, py = _paths(arr, upto)
+            data += [go.Scatter(x=px, y=py), go.Scatter(x=arr[t, :, 0], y=arr[t, :, 1])]
+        return data
+
+    indices = list(range(first, first + 2 * len(groups)))
+    fig.frames = [go.Frame(data=frame_data(t), traces=indices, name=str(t)) for t in times]
+    for trace, data in zip(fig.data[first:], frame_data(int(times[0]))):
+        trace.x, trace.y = data.x, data.y
+
+    allpts = np.concatenate([a.reshape(-1, 2) for a in groups.values()], axis=0)
+    pad = lambda lo, hi: (lo - 0.05 * (hi - lo + 1e-9), hi + 0.05 * (hi - lo + 1e-9))  # noqa: E731
+    xr = _limits("xlim", xlim) if xlim is not None else pad(allpts[:, 0].min(), allpts[:, 0].max())
+    yr = _limits("ylim", ylim) if ylim is not None else pad(allpts[:, 1].min(), allpts[:, 1].max())
+    play = {"args": [None, {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
+                            "transition": {"duration": 0}}], "label": "▶ play", "method": "animate"}
+    pause = {"args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+             "label": "❚❚ pause", "method": "animate"}
+    steps = [{"args": [[str(t)], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+              "label": str(t), "method": "animate"} for t in times]
+    fig.update_layout(
+        title=title, xaxis={"title": xlabel, "range": list(xr)}, yaxis={"title": ylabel, "range": list(yr)},
+        height=height, legend={"orientation": "h", "y": -0.25},
+        updatemenus=[{"type": "buttons", "buttons": [play, pause], "x": 0.0, "y": -0.12,
+                      "xanchor": "left", "yanchor": "top", "direction": "left", "showactive": False}],
+        sliders=[{"steps": steps, "currentvalue": {"prefix": "step k = "}, "x": 0.2, "len": 0.8,
+                  "y": -0.05, "yanchor": "top"}],
+    )
+    return fig

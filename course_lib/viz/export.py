@@ -1,0 +1,48 @@
+"""Static export of the lectures (``make html``): plotly figures become offline HTML files.
+
+When ``COURSE_EXPORT_DIR`` is set (by ``tools/export_html.py``), :func:`course_lib.setup` makes this
+the default plotly renderer: every figure a notebook displays is written with
+``fig.write_html(..., include_plotlyjs="directory")`` next to one shared ``plotly.min.js``, and the
+notebook output becomes an ``<iframe>`` to it. Animations then play from ``file://`` with no kernel
+and no network. Live widgets (sliders) need a kernel and are not part of the static export.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+ENV = "COURSE_EXPORT_DIR"
+
+
+class ExportRenderer(MimetypeRenderer):
+    """Write each figure to ``<directory>/<prefix>figure_<n>.html`` and show it in an iframe."""
+
+    def __init__(self, directory: str | Path, prefix: str = "") -> None:
+        self.directory = Path(directory)
+        self.prefix = prefix
+        self.count = 0
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        self.count += 1
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"{self.prefix}figure_{self.count}.html"
+        pio.write_html(fig_dict, self.directory / name, include_plotlyjs="directory", auto_play=False,
+                       full_html=True)
+        height = int(fig_dict.get("layout", {}).get("height") or 500) + 60
+        src = f"{self.directory.name}/{name}"
+        return {"text/html": f'<iframe src="{src}" width="100%" height="{height}" '
+                             f'style="border:none" title="{name}"></iframe>'}
+
+
+def activate_from_env() -> bool:
+    """Use :class:`ExportRenderer` when ``COURSE_EXPORT_DIR`` is set; return whether it is active."""
+    directory = os.environ.get(ENV)
+    if not directory:
+        return False
+    pio.renderers["course_export"] = ExportRenderer(directory, os.environ.get("COURSE_EXPORT_PREFIX", ""))
+    pio.renderers.default = "course_export"
+    return True
