@@ -53,7 +53,7 @@ test-browser: $(STAMP) browser-deps
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 present: $(STAMP)
-	COURSE_PRESENTATION=1 $(VENV)/bin/voila "$(NB)" --strip_sources=True --port=$(PORT) --Voila.ip=127.0.0.1
+	COURSE_PRESENTATION=1 $(VENV)/bin/voila "$(NB)" --strip_sources=True --port=$(PORT) --Voila.ip=127.0.0.1 $(VOILA_ARGS)
 
 html: $(STAMP)
 	$(PY) tools/export_html.py lectures build/html

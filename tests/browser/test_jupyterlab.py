@@ -81,11 +81,11 @@ def test_jupyterlab_runs_welcome_and_slider_changes_figure(browser, notebooks, t
         server.stop()
 
 
-def test_voila_renders_widgets_and_slider_changes_figure(browser, notebooks, tmp_path):
+def test_make_present_serves_voila_dashboard_and_slider_changes_figure(browser, notebooks, tmp_path):
     port = free_port()
-    server = Server([str(BIN / "voila"), str(notebooks / "00_welcome.ipynb"), "--no-browser",
-                     f"--port={port}", "--Voila.ip=127.0.0.1"], notebooks, lab_env(tmp_path),
-                    tmp_path / "voila.log")
+    server = Server(["make", "-s", "-C", str(ROOT), "present", f"NB={notebooks / '00_welcome.ipynb'}",
+                     f"PORT={port}", f"PYTHON={BIN / 'python'}", "VOILA_ARGS=--no-browser"],
+                    notebooks, lab_env(tmp_path), tmp_path / "voila.log")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         wait_for(f"http://127.0.0.1:{port}/")
