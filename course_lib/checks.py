@@ -30,6 +30,8 @@ def fmt(value: object, digits: int = 4) -> str:
             return "0"
         text = f"{v:.{digits}g}"
         return "0" if text in ("-0", "0") else text
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return fmt(value.item(), digits)
     if isinstance(value, np.ndarray) or (isinstance(value, Sequence) and not isinstance(value, str)):
         items = np.asarray(value).tolist() if isinstance(value, np.ndarray) else list(value)
         return "[" + ", ".join(fmt(v, digits) for v in items) + "]"

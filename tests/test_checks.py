@@ -32,7 +32,7 @@ def test_check_close_rejects_nan_and_shape_mismatch():
 @pytest.mark.parametrize(("value", "text"), [
     (0.0, "0"), (-0.0, "0"), (3, "3"), (True, "True"), (1234567.0, "1.235e+06"),
     (np.float32(0.1), "0.1"), ([1.0, 2.5, 1 / 3], "[1, 2.5, 0.3333]"), (np.array([0.5, 2.0]), "[0.5, 2]"),
-    ("text", "text"),
+    ("text", "text"), (np.array(2.5), "2.5"), (np.float64(1 / 3), "0.3333"),
 ])
 def test_fmt_rounds_to_significant_digits(value, text):
     assert fmt(value) == text
