@@ -43,7 +43,8 @@ def test_animate_background_markers_and_status():
           vector_field(lambda Z: np.stack([Z[:, 1], -Z[:, 0]], 1), (-2, 2), (-2, 2), n=5)]
     fig = animate(traj, background=bg, markers=[{"x": [0], "y": [0], "name": "z*"}],
                   status=np.array(["ok", "ok", "ok", "diverged"]))
-    assert fig.data[0].type == "contour" and fig.data[1].type == "scatter"
+    assert fig.data[0].mode == "lines" and np.isnan(np.asarray(fig.data[0].x, dtype=float)).any()
+    assert fig.data[1].type == "scatter"
     assert fig.data[2].name == "z*"
     assert list(fig.data[4].marker.symbol) == ["circle", "circle", "circle", "x"]
     assert fig.frames[0].traces == (3, 4)
@@ -59,6 +60,13 @@ def test_animate_background_markers_and_status():
 def test_animate_rejects_bad_input(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         animate(**kwargs)
+
+
+def test_contour_lines_lie_on_their_level_sets():
+    trace = contour(lambda X, Y: X**2 + Y**2, (-2, 2), (-2, 2), n=201, ncontours=3)
+    pts = np.column_stack([trace.x, trace.y]).astype(float)
+    radii = np.unique(np.round(np.linalg.norm(pts[np.isfinite(pts[:, 0])], axis=1), 2))
+    np.testing.assert_allclose(radii, np.sqrt([2.0, 4.0, 6.0]), atol=0.02)  # levels 2, 4, 6 of 0..8
 
 
 def test_vector_field_normalises_arrows_and_checks_shapes():

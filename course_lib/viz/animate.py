@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+import contourpy
 import numpy as np
 import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
 from course_lib import _validate
-from course_lib.viz.style import PALETTE, ROLE_COLORS, SEQUENTIAL
+from course_lib.viz.style import PALETTE, ROLE_COLORS
 
 Limits = tuple[float, float]
 
@@ -30,20 +31,29 @@ def _limits(name: str, lim: Sequence[float]) -> Limits:
 
 
 def contour(f: Callable[[np.ndarray, np.ndarray], np.ndarray], xlim: Sequence[float],
-            ylim: Sequence[float], *, n: int = 81, ncontours: int = 20, colorscale: str = SEQUENTIAL,
-            showscale: bool = False, name: str = "Φ(x, y)", opacity: float = 0.55) -> go.Contour:
-    """A contour background of ``f(X, Y)`` (vectorised over grids) on the box ``xlim × ylim``."""
+            ylim: Sequence[float], *, n: int = 81, ncontours: int = 15, color: str = "#7F7F7F",
+            name: str = "level lines of Φ", opacity: float = 0.7) -> go.Scatter:
+    """Level lines of ``f(X, Y)`` (vectorised over grids) on ``xlim × ylim``, as one plotly line trace.
+
+    The lines come from contourpy (matplotlib's engine). A line trace, unlike ``go.Contour``, stays on
+    screen while a plotly animation plays (plotly.js drops a contour background once frames play).
+    """
     (x0, x1), (y0, y1) = _limits("xlim", xlim), _limits("ylim", ylim)
     n = _validate.integer("n", n, lo=2, hi=1000)
+    ncontours = _validate.integer("ncontours", ncontours, lo=1, hi=200)
     xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
     X, Y = np.meshgrid(xs, ys)
     Z = np.asarray(f(X, Y), dtype=float)
     if Z.shape != X.shape:
         raise ValueError(f"'f' must map grids of shape {X.shape} to the same shape, got {Z.shape}")
     Z = np.where(np.isfinite(Z), Z, np.nan)
-    return go.Contour(x=xs, y=ys, z=Z, ncontours=ncontours, colorscale=colorscale, showscale=showscale,
-                      name=name, opacity=opacity, contours={"coloring": "lines"}, hoverinfo="skip",
-                      line={"width": 1})
+    generator = contourpy.contour_generator(xs, ys, Z)
+    segments = [seg for level in np.linspace(np.nanmin(Z), np.nanmax(Z), ncontours + 2)[1:-1]
+                for seg in generator.lines(level)]
+    gap = np.full((1, 2), np.nan)
+    pts = np.concatenate([part for seg in segments for part in (seg, gap)]) if segments else gap
+    return go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines", name=name, hoverinfo="skip",
+                      line={"color": color, "width": 1}, opacity=opacity)
 
 
 def vector_field(V: Callable[[np.ndarray], np.ndarray], xlim: Sequence[float], ylim: Sequence[float],
@@ -162,7 +172,7 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
               "label": str(t), "method": "animate"} for t in times]
     fig.update_layout(
         title=title, xaxis={"title": xlabel, "range": list(xr)}, yaxis={"title": ylabel, "range": list(yr)},
-        height=height, legend={"orientation": "h", "y": -0.25},
+        height=height, legend={"x": 1.02, "y": 1.0, "xanchor": "left"},
         updatemenus=[{"type": "buttons", "buttons": [play, pause], "x": 0.0, "y": -0.12,
                       "xanchor": "left", "yanchor": "top", "direction": "left", "showactive": False}],
         sliders=[{"steps": steps, "currentvalue": {"prefix": "step k = "}, "x": 0.2, "len": 0.8,

@@ -1,0 +1,94 @@
+"""The non-smooth adversarial loss landscape (seed 004; Liu, Salzmann, Lin, Tomioka, Süsstrunk, NeurIPS 2020).
+
+1-D example: L_ε(θ) = max_{|Δ|≤ε} log(1 + e^{θΔ}) = log(1 + e^{ε|θ|}), with worst case Δ* = ε·sign(θ)
+(Δ* = −ε for θ ≤ 0, as on the slide). The maximiser jumps at θ = 0, so the slope jumps from −ε/2 to +ε/2:
+the gradient is not Lipschitz, the jump is ε. Linear-model version (dual norms, research §5):
+L_ε(w) = mean_i log(1 + exp(−y_i wᵀx_i + ε‖w‖_*)), non-smooth at w = 0 for every ε > 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from course_lib import _validate
+
+DUAL_NORM_ORD = {"linf": 1, "l2": 2, "l1": np.inf}
+
+
+def adversarial_logistic_1d(theta: np.ndarray, eps: float) -> np.ndarray:
+    """Closed form L_ε(θ) = log(1 + e^{ε|θ|}) (vectorised over θ)."""
+    theta = _validate.array("theta", theta)
+    eps = _validate.nonnegative("eps", eps)
+    return np.logaddexp(0.0, eps * np.abs(theta))
+
+
+def adversarial_logistic_1d_bruteforce(theta: np.ndarray, eps: float, n: int = 2001) -> np.ndarray:
+    """L_ε(θ) by brute force: the max of log(1 + e^{θΔ}) over ``n`` grid values of Δ ∈ [−ε, ε]."""
+    theta = _validate.array("theta", theta)
+    eps = _validate.nonnegative("eps", eps)
+    Delta = np.linspace(-eps, eps, _validate.integer("n", n, lo=2))
+    return np.max(np.logaddexp(0.0, theta[..., None] * Delta), axis=-1)
+
+
+def worst_perturbation_1d(theta: np.ndarray, eps: float) -> np.ndarray:
+    """The maximiser Δ*(θ) = ε for θ > 0 and −ε for θ ≤ 0 (seed 004); it jumps at θ = 0."""
+    theta = _validate.array("theta", theta)
+    return np.where(theta > 0, 1.0, -1.0) * _validate.nonnegative("eps", eps)
+
+
+def adversarial_logistic_1d_slope(theta: np.ndarray, eps: float, side: str = "right") -> np.ndarray:
+    """One-sided derivative of L_ε: ε·sign(θ)·σ(ε|θ|) away from 0; at θ = 0 it is +ε/2 (right) or −ε/2 (left).
+
+    By Danskin, the slope is ∂_θ log(1 + e^{θΔ}) = Δ·σ(θΔ) at the active Δ* (±ε at θ = 0).
+    """
+    theta = _validate.array("theta", theta)
+    eps = _validate.nonnegative("eps", eps)
+    at_zero = 1.0 if _validate.one_of("side", side, ("left", "right")) == "right" else -1.0
+    sign = np.where(theta > 0, 1.0, np.where(theta < 0, -1.0, at_zero))
+    return sign * eps * expit(eps * np.abs(theta))
+
+
+def gradient_jump_1d(eps: float) -> float:
+    """The jump of the slope of L_ε at θ = 0: L′(0⁺) − L′(0⁻) = ε/2 − (−ε/2) = ε."""
+    zero = np.zeros(1)
+    right = adversarial_logistic_1d_slope(zero, eps, "right")
+    left = adversarial_logistic_1d_slope(zero, eps, "left")
+    return float(right[0] - left[0])
+
+
+def adversarial_logistic_linear(w: np.ndarray, X: np.ndarray, y: np.ndarray, eps: float,
+                                norm: str = "linf") -> float:
+    """Adversarial logistic loss of a linear model: mean_i log(1 + exp(−y_i wᵀx_i + ε‖w‖_*)).
+
+    ``norm`` is the perturbation norm (``"linf"``, ``"l2"``, ``"l1"``); ‖·‖_* is its dual (ℓ₁, ℓ₂, ℓ∞).
+    ``X`` has shape (n, d), labels ``y`` ∈ {−1, +1}.
+    """
+    w = _validate.array("w", w, shape=(None,))
+    X = _validate.array("X", X, shape=(None, w.shape[0]))
+    y = _validate.array("y", y, shape=(X.shape[0],))
+    if not np.all(np.abs(y) == 1):
+        raise ValueError("'y' must contain labels -1 or +1")
+    eps = _validate.nonnegative("eps", eps)
+    dual = np.linalg.norm(w, ord=DUAL_NORM_ORD[_validate.one_of("norm", norm, tuple(DUAL_NORM_ORD))])
+    return float(np.mean(np.logaddexp(0.0, -y * (X @ w) + eps * dual)))
+
+
+def worst_perturbation_linear(w: np.ndarray, y: np.ndarray, eps: float, norm: str = "linf") -> np.ndarray:
+    """The worst-case η_i with ‖η_i‖ ≤ ε for the linear logistic loss: it maximises −y_i wᵀη_i = ε‖w‖_*.
+
+    linf: −yε·sign(w); l2: −yεw/‖w‖₂; l1: −yε·sign(w_j)e_j at j = argmax|w_j|. Shape (n, d).
+    """
+    w = _validate.array("w", w, shape=(None,))
+    y = _validate.array("y", y, shape=(None,))
+    eps = _validate.nonnegative("eps", eps)
+    norm = _validate.one_of("norm", norm, tuple(DUAL_NORM_ORD))
+    if norm == "linf":
+        direction = np.sign(w)
+    elif norm == "l2":
+        direction = w / max(np.linalg.norm(w), 1e-300)
+    else:
+        direction = np.zeros_like(w)
+        j = np.argmax(np.abs(w))
+        direction[j] = np.sign(w[j])
+    return -eps * y[:, None] * direction
