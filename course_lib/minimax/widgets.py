@@ -152,7 +152,7 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
         verdicts[:] = [f"z* = ({p[0]:.3f}, {p[1]:.3f}): {local_nash(game, p).verdict}" for p in pts[:6]]
         with fig.batch_update():
             bg = contour(lambda x, y: game.phi(x, y), lim, lim, n=61)
-            fig.data[0].update(z=bg.z)
+            fig.data[0].update(x=bg.x, y=bg.y)
             field_ = vector_field(game.V, lim, lim, n=15)
             fig.data[1].update(x=field_.x, y=field_.y)
             fig.data[2].update(x=pts[:, 0], y=pts[:, 1], text=verdicts, hoverinfo="text")
