@@ -26,7 +26,11 @@ def test_game_explorer_formula_and_refusal():
     panel = build_game_explorer("x*y + 0.1*(y^2/2 - y^4/4)", steps=100)
     assert "not a local Nash equilibrium" in panel.message.value
     x_before = np.array(panel.fig.data[3].x, dtype=float)
+    levels_before = np.array(panel.fig.data[0].x, dtype=float)
     panel.formula.value = "x^2/2 - y^2/2 + x*y"
+    levels_after = np.array(panel.fig.data[0].x, dtype=float)
+    assert levels_after.shape != levels_before.shape or not np.allclose(
+        np.nan_to_num(levels_after), np.nan_to_num(levels_before))  # the level lines follow the new Φ
     assert "strict local Nash equilibrium" in panel.message.value
     assert not np.allclose(np.nan_to_num(x_before), np.nan_to_num(np.array(panel.fig.data[3].x, dtype=float)))
     panel.formula.value = "__import__('os').system('ls')"
