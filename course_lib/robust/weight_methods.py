@@ -1,0 +1,95 @@
+"""Weight-space perturbations: AWP (seed 002) and SAM (seed 001).
+
+Both take the gradient at perturbed weights w + v, restore w *exactly* (a saved copy, not w + v − v,
+which rounding would change) and let the optimizer step from w: w ← w − lr·∇L(w + v). They wrap an
+input-space method (:class:`~course_lib.robust.methods.AdversarialMethod`), whose adversarial examples are
+computed once, at w.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from course_lib import _validate
+from course_lib.robust.base import Method
+from course_lib.robust.methods import AdversarialMethod
+
+
+def _check_inner(inner: object) -> AdversarialMethod:
+    if not isinstance(inner, AdversarialMethod):
+        raise TypeError(f"'inner' must be an AdversarialMethod (PGDAT, TRADES, ...), "
+                        f"got {type(inner).__name__}")
+    return inner
+
+
+def _perturbed_step(model: nn.Module, inner: AdversarialMethod, x: torch.Tensor, y: torch.Tensor,
+                    optimizer: torch.optim.Optimizer, params: list[torch.Tensor], direction) -> float:
+    """Shared update: v = direction(params, grads at w); grad at w + v; restore w exactly; optimizer step."""
+    x_adv = inner.perturb(model, x, y)
+    grads = torch.autograd.grad(inner.objective(model, x, x_adv, y), params)
+    saved = [p.detach().clone() for p in params]
+    with torch.no_grad():
+        for p, v in zip(params, direction(params, grads)):
+            p.add_(v)
+    optimizer.zero_grad(set_to_none=True)
+    loss = inner.objective(model, x, x_adv, y)
+    loss.backward()
+    with torch.no_grad():
+        for p, w in zip(params, saved):
+            p.copy_(w)
+    optimizer.step()
+    return float(loss.detach())
+
+
+class AWP(Method):
+    """AWP (Wu, Xia, Wang 2020): min_w max_{‖v_l‖ ≤ γ‖w_l‖} ρ(w + v). One ascent step of the inner
+    objective gives v_l = γ‖w_l‖·g_l/‖g_l‖ on every weight tensor with ≥ 2 dimensions (no biases, no
+    norm layers), then w ← w − lr·∇ρ(w + v) (`csdongxian/AWP`, research §4.3; γ = 0.01 for AT-AWP,
+    5e-3 for TRADES-AWP). γ = 0 is the inner method."""
+
+    name = "AWP"
+
+    def __init__(self, inner: AdversarialMethod, gamma: float = 0.01) -> None:
+        self.inner = _check_inner(inner)
+        self.gamma = _validate.nonnegative("gamma", gamma)
+        self.name = f"{inner.name}-AWP"
+
+    def perturbation(self, params: list[torch.Tensor], grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """v_l = γ‖w_l‖·g_l/‖g_l‖ (layer-wise relative size γ)."""
+        return [self.gamma * p.norm() / (g.norm() + 1e-20) * g for p, g in zip(params, grads)]
+
+    def loss(self, model, x, y):
+        return self.inner.loss(model, x, y)
+
+    def step(self, model, x, y, optimizer):
+        if self.gamma == 0:
+            return self.inner.step(model, x, y, optimizer)
+        params = [p for p in model.parameters() if p.requires_grad and p.dim() > 1]
+        return _perturbed_step(model, self.inner, x, y, optimizer, params, self.perturbation)
+
+
+class SAM(Method):
+    """SAM (Foret et al. 2021, seed 001): e = ρ·g/‖g‖₂ with g = ∇L(w) over all parameters, then
+    w ← w − lr·∇L(w)|_{w+e} (two forward-backward passes; ρ = 0.05). ρ = 0 is the inner method."""
+
+    name = "SAM"
+
+    def __init__(self, inner: AdversarialMethod | None = None, rho: float = 0.05) -> None:
+        self.inner = AdversarialMethod() if inner is None else _check_inner(inner)
+        self.rho = _validate.nonnegative("rho", rho)
+        self.name = "SAM" if inner is None else f"{inner.name}+SAM"
+
+    def perturbation(self, params: list[torch.Tensor], grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """e = ρ·g/‖g‖₂ (one global norm over all parameters)."""
+        norm = torch.sqrt(sum(g.pow(2).sum() for g in grads))
+        return [self.rho * g / (norm + 1e-12) for g in grads]
+
+    def loss(self, model, x, y):
+        return self.inner.loss(model, x, y)
+
+    def step(self, model, x, y, optimizer):
+        if self.rho == 0:
+            return self.inner.step(model, x, y, optimizer)
+        params = [p for p in model.parameters() if p.requires_grad]
+        return _perturbed_step(model, self.inner, x, y, optimizer, params, self.perturbation)
