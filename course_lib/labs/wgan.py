@@ -163,36 +163,6 @@ def _save_png(path: Path, image: np.ndarray) -> None:
     os.replace(tmp, path)
 
 
-class _GameOptimizer(GameOptimizer):
-    """GLUE until ``course_lib.gans.optim`` flattens with ``reshape``: the gradients of the gradient penalty
-    (double backward through convs) and channels_last weights are not contiguous, which
-    ``parameters_to_vector`` (it uses ``view``) rejects."""
-
-    def get_z(self) -> torch.Tensor:
-        return torch.cat([p.detach().reshape(-1) for p in self.params_g + self.params_d])
-
-    def _grads(self, closure: Callable, player: str = "both") -> tuple[list, list]:
-        grad_g, grad_d = super()._grads(closure, player)
-        return [g.contiguous() for g in grad_g], [g.contiguous() for g in grad_d]
-
-
-# ------------------------------------------------------------------------------------------- state
-def _optimizer_state(opt: GameOptimizer) -> dict[str, Any]:
-    """Everything GameOptimizer needs for an exact resume (step counters, OGDA memory, Adam moments)."""
-    state = {"k": opt.k, "grad_evals": opt.grad_evals, "memory": opt.state}
-    for name in ("_torch_g", "_torch_d"):
-        if hasattr(opt, name):
-            state[name] = getattr(opt, name).state_dict()
-    return state
-
-
-def _load_optimizer_state(opt: GameOptimizer, state: dict[str, Any]) -> None:
-    opt.k, opt.grad_evals, opt.state = state["k"], state["grad_evals"], state["memory"]
-    for name in ("_torch_g", "_torch_d"):
-        if name in state:
-            getattr(opt, name).load_state_dict(state[name])
-
-
 # ------------------------------------------------------------------------------------------- train
 def _images01(x_uint8: torch.Tensor) -> torch.Tensor:
     return x_uint8.float().div_(255)
@@ -293,8 +263,8 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
     G = rt.prepare(G, ddp=False)
     D = rt.prepare(D, ddp=False, compile_ok=spec.kind != "wgan-gp")   # no double backward under compile
     ema = EMA(runtime.unwrap(G), cfg.ema_beta)
-    opt = _GameOptimizer(G, D, cfg.opt, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=cfg.betas, n_critic=cfg.n_critic,
-                         alternating=cfg.opt in ALTERNATING, clip=spec.clip)
+    opt = GameOptimizer(G, D, cfg.opt, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=cfg.betas, n_critic=cfg.n_critic,
+                        alternating=cfg.opt in ALTERNATING, clip=spec.clip)
     z_grid = torch.randn(64, cfg.z_dim, generator=torch.Generator().manual_seed(cfg.seed + 2)).to(rt.device)
 
     start = 1
@@ -304,7 +274,7 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
         runtime.unwrap(G).load_state_dict(state["G"])
         runtime.unwrap(D).load_state_dict(state["D"])
         ema.load_state_dict(state["ema"])
-        _load_optimizer_state(opt, state["opt"])
+        opt.load_state_dict(state["opt"])
         runtime.set_rng_state(state["rng"])
         start = state["iter"] + 1
         log.truncate("iter", state["iter"])
@@ -340,7 +310,7 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
             _save_png(out / "samples" / f"iter_{k:06d}.png", sample_grid(ema.model, z_grid))
         if k % cfg.ckpt_every == 0 or last:
             ckpts.save({"iter": k, "G": runtime.unwrap(G).state_dict(), "D": runtime.unwrap(D).state_dict(),
-                        "ema": ema.state_dict(), "opt": _optimizer_state(opt), "rng": runtime.rng_state(),
+                        "ema": ema.state_dict(), "opt": opt.state_dict(), "rng": runtime.rng_state(),
                         "config": dataclasses.asdict(cfg)}, score=score)
     summary = {**record, "best_fd_classifier": -ckpts.best_score,
                "seconds": round(time.perf_counter() - t0, 3), "config": dataclasses.asdict(cfg)}
