@@ -1,0 +1,1 @@
+"""course_lib.labs (see DESIGN.md)."""

@@ -1,0 +1,383 @@
+"""GPU lab 1: adversarial training of PreActResNet-18 on CIFAR-10, one command per method.
+
+    python -m course_lib.labs.at --method fgsm_rs --eps 8/255 --profile full --data data --out runs/fgsm_rs
+    python -m course_lib.labs.at --method pgd --profile smoke          # CPU, tiny fake data, seconds
+
+Every method is a :class:`course_lib.robust.base.Method`; this module only runs the epoch loop around
+``method.step(model, x, y, optimizer)`` at full speed (GPU-resident data, bf16 autocast, channels_last,
+torch.compile, DDP under ``torchrun``), evaluates in fp32 after each epoch (clean, FGSM, PGD with
+restarts, per class), logs ``metrics.jsonl``, and checkpoints atomically (``last.pt``, ``best.pt`` by PGD
+accuracy) so that ``--resume`` continues exactly. Recipes: research ``labs.md`` §1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from course_lib.data import cifar10
+from course_lib.labs import runtime as rt_
+from course_lib.models.preact_resnet import preact_resnet18
+from course_lib.models.wide_resnet import wide_resnet34_10
+from course_lib.robust import attacks
+from course_lib.robust.base import Method
+
+METHODS = ("clean", "fgsm", "fgsm_rs", "n_fgsm", "gradalign", "elle", "pgd", "trades", "mart", "awp", "beta",
+           "ddi")
+DOUBLE_BACKWARD = ("gradalign",)        # torch.compile cannot differentiate twice (research labs.md §1.10)
+ARCHS = ("preact18", "wrn34_10")
+BAG_OF_TRICKS = dict(epochs=110, schedule="piecewise", milestones=(100 / 110, 105 / 110), lr=0.1)  # Pang 2021
+FAST = dict(schedule="cyclic", lr=0.2)  # Wong 2020: 0 → 0.2 → 0
+
+# Published full recipes (research labs.md §1): epochs, LR schedule and peak LR per method.
+RECIPES: dict[str, dict[str, Any]] = {
+    "clean": dict(epochs=30, **FAST),
+    "fgsm": dict(epochs=30, **FAST),             # FGSM, zero init, α = ε: catastrophic overfitting
+    "fgsm_rs": dict(epochs=15, **FAST),          # Wong et al. 2020: α = 1.25ε, 15 epochs, 12 min
+    "n_fgsm": dict(epochs=30, **FAST),           # de Jorge et al. 2022
+    "gradalign": dict(epochs=30, **FAST),        # Andriushchenko & Flammarion 2020
+    "elle": dict(epochs=30, **FAST),             # Abad Rocamora et al. 2024
+    "pgd": dict(BAG_OF_TRICKS), "trades": dict(BAG_OF_TRICKS), "mart": dict(BAG_OF_TRICKS),
+    "beta": dict(BAG_OF_TRICKS),
+    "awp": dict(epochs=200, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1),    # Wu et al. 2020
+    "ddi": dict(epochs=30, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1, momentum=0.0,
+                activation="celu", norm="gn"),   # seed 003: CELU, GroupNorm, no momentum, m = 10
+}
+
+
+@dataclass
+class Config:
+    """Everything that defines a run (stored in the checkpoint; a resume must match it)."""
+
+    method: str
+    eps: float = 8 / 255
+    alpha: float | None = None           # attack step of the training method (its default when None)
+    attack_steps: int = 10               # PGD-k / TRADES-k / MART-k / BETA-k inner steps
+    epochs: int = 15
+    batch_size: int = 128
+    lr: float = 0.2
+    schedule: str = "cyclic"
+    milestones: tuple[float, ...] = (0.5, 0.75)
+    momentum: float = 0.9
+    weight_decay: float = 5e-4
+    arch: str = "preact18"
+    width: int = 64
+    activation: str = "relu"
+    norm: str = "bn"
+    seed: int = 0
+    max_batches: int | None = None       # cap on batches per epoch (smoke profile)
+    eval_size: int = 1000                # test images attacked after each epoch
+    eval_steps: int = 20                 # PGD-20 (α = 2/255 at 8/255) after each epoch
+    eval_restarts: int = 1
+    final_steps: int = 50                # PGD-50-10 on the whole test set at the end (Wong et al.)
+    final_restarts: int = 10
+    beta_size: int = 1000                # BETA-10 at the end on this many test images
+    m: int = 10                          # DDi perturbations per sample
+    profile: str = "full"
+
+
+def make_config(method: str, profile: str, **overrides: Any) -> Config:
+    """The published recipe (full) or a CPU-seconds version of it (smoke), then ``overrides``."""
+    rt_.resolve_profile(profile)
+    base = dict(RECIPES[method], method=method, profile=profile)
+    if profile == "smoke":
+        base.update(epochs=3, batch_size=16, width=8, max_batches=2, eval_size=8, eval_steps=3,
+                    eval_restarts=1, final_steps=3, final_restarts=2, beta_size=4, attack_steps=2, m=2)
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    base["milestones"] = tuple(base.get("milestones", (0.5, 0.75)))
+    return Config(**base)
+
+
+def make_method(cfg: Config) -> Method:
+    """The training method of ``cfg.method`` from ``course_lib.robust`` / ``course_lib.danskin``."""
+    from course_lib.danskin.ddd import DDi
+    from course_lib.robust import fast_at, methods, weight_methods
+
+    eps, alpha, k = cfg.eps, cfg.alpha, cfg.attack_steps
+    pgd_alpha = alpha if alpha is not None else (2 / 255 if math.isclose(eps, 8 / 255) else None)
+    return {
+        "clean": lambda: methods.AdversarialMethod(),
+        "fgsm": lambda: fast_at.FGSMAT(eps, alpha),
+        "fgsm_rs": lambda: fast_at.FGSMRS(eps, alpha),
+        "n_fgsm": lambda: fast_at.NFGSM(eps, alpha=alpha),
+        "gradalign": lambda: fast_at.GradAlign(eps),
+        "elle": lambda: fast_at.ELLE(eps),
+        "pgd": lambda: methods.PGDAT(eps, pgd_alpha, k),
+        "trades": lambda: methods.TRADES(eps, pgd_alpha, k),
+        "mart": lambda: methods.MART(eps, pgd_alpha, k),
+        "awp": lambda: weight_methods.AWP(methods.PGDAT(eps, pgd_alpha, k)),
+        "beta": lambda: methods.BETAAT(eps, pgd_alpha, k),
+        "ddi": lambda: DDi(eps, pgd_alpha, min(k, 7), cfg.m),
+    }[cfg.method]()
+
+
+def make_model(cfg: Config) -> nn.Module:
+    if cfg.arch == "wrn34_10":
+        return wide_resnet34_10()
+    return preact_resnet18(width=cfg.width, activation=cfg.activation, norm=cfg.norm)
+
+
+def lr_factor(step: int, total: int, cfg: Config) -> float:
+    """Cyclic: 0 → 1 → 0 linearly over the run (Wong et al.); piecewise: ×0.1 at each milestone."""
+    t = step / max(total, 1)
+    if cfg.schedule == "cyclic":
+        return max(0.0, 1 - abs(2 * t - 1))
+    return 0.1 ** sum(t >= m for m in cfg.milestones)
+
+
+# ------------------------------------------------------------------------------------- evaluation
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: Config, rt: rt_.Runtime, *,
+             steps: int, restarts: int, size: int, beta_size: int = 0) -> dict[str, Any]:
+    """fp32, eval mode: clean accuracy on all of (x, y); FGSM, PGD-``steps``×``restarts`` (α = ε/4)
+    and per-class PGD accuracy on the first ``size`` images; BETA-``steps`` on ``beta_size``. Shards
+    the images over DDP ranks and sums the counts."""
+    net = rt_.unwrap(model)
+    net.eval()
+    n_cls, eps, bs = 10, cfg.eps, 256
+    counts = torch.zeros(5, n_cls, device=rt.device)     # clean, fgsm, pgd, beta hits; class counts
+    beta_n = torch.zeros(2, device=rt.device)
+    for lo in range(rt.rank * bs, len(y), rt.world_size * bs):
+        xb, yb = rt.images(x[lo:lo + bs].float().div(255)), y[lo:lo + bs].to(rt.device)
+        with torch.no_grad():
+            counts[0].index_add_(0, yb, (net(xb).argmax(1) == yb).float())
+        n_att = max(0, min(size - lo, len(yb)))
+        if n_att == 0:
+            continue
+        xa, ya = xb[:n_att], yb[:n_att]
+        ok_f = net(attacks.fgsm(net, xa, ya, eps)).argmax(1) == ya
+        ok_p = net(attacks.pgd(net, xa, ya, eps, eps / 4, steps, restarts=restarts)).argmax(1) == ya
+        counts[1].index_add_(0, ya, ok_f.float())
+        counts[2].index_add_(0, ya, ok_p.float())
+        counts[4].index_add_(0, ya, torch.ones_like(ya, dtype=torch.float))
+        n_beta = max(0, min(beta_size - lo, n_att))
+        if n_beta:
+            adv = attacks.beta_attack(net, xa[:n_beta], ya[:n_beta], eps, eps / 4, steps)
+            beta_n += torch.stack([(net(adv).argmax(1) == ya[:n_beta]).float().sum(),
+                                   torch.tensor(float(n_beta), device=rt.device)])
+    counts, beta_n = rt.all_reduce_sum(counts), rt.all_reduce_sum(beta_n)
+    n_att = counts[4].sum().clamp_min(1)
+    out = {"clean": float(counts[0].sum()) / len(y), "fgsm": float(counts[1].sum() / n_att),
+           "pgd": float(counts[2].sum() / n_att),
+           "pgd_per_class": [round(v, 4) for v in (counts[2] / counts[4].clamp_min(1)).tolist()]}
+    if beta_size:
+        out["beta"] = float(beta_n[0] / beta_n[1].clamp_min(1))
+    return out
+
+
+def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float,
+                        rt: rt_.Runtime) -> float | None:
+    """Standard AutoAttack (``pyautoattack``, the official code on PyPI) accuracy; None if not installed."""
+    try:
+        from pyautoattack import AutoAttack
+    except ImportError:
+        return None
+    net = rt_.unwrap(model).eval()
+    aa = AutoAttack(net, norm="Linf", eps=eps, version="standard", device=str(rt.device), seed=0)
+    xs, ys = rt.images(x.float().div(255)), y.to(rt.device)
+    x_adv, _ = aa.run_standard_evaluation(xs, ys, batch_size=500)
+    with torch.no_grad():
+        return float((net(x_adv).argmax(1) == ys).float().mean())
+
+
+# ------------------------------------------------------------------------------------------- data
+def load_data(data: str | None, cfg: Config, tmp: Path, *, download: bool) -> tuple[tuple, tuple]:
+    """(x_train, y_train), (x_test, y_test) as uint8 / int64 CPU tensors; smoke without ``data``
+    writes a tiny fake CIFAR-10 (64 train, 16 test images) in the official format into ``tmp``."""
+    if data is None:
+        if cfg.profile != "smoke":
+            raise cifar10.DatasetNotFoundError("the full profile needs --data DIR (CIFAR-10 on disk); "
+                                               "add --download to fetch it")
+        data = str(cifar10.write_fake_cifar10(tmp, n_train=64, n_test=16, seed=0).parent)
+    elif download:
+        cifar10.download_cifar10(data)
+    return cifar10.load_cifar10(data, train=True), cifar10.load_cifar10(data, train=False)
+
+
+# -------------------------------------------------------------------------------------------- run
+def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool = False,
+          device: str = "auto", precision: str = "auto", channels_last: bool | None = None,
+          compile: bool | str = "auto", deterministic: bool | None = None, download: bool = False,
+          progress: bool = True, autoattack: bool | None = None,
+          on_epoch: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+    """Train with ``cfg``, logging to ``out/metrics.jsonl`` and checkpointing to ``out/{last,best}.pt``;
+    ``on_epoch(record)`` is called on rank 0 after each epoch (live plots). Returns the final record
+    (last-epoch model: clean, FGSM, PGD-50-10, BETA, AutoAttack if installed)."""
+    out = Path(out)
+    rt = rt_.make_runtime(device, precision, channels_last=channels_last,
+                          compile=False if cfg.method in DOUBLE_BACKWARD else compile)
+    if rt.distributed and cfg.method == "ddi":
+        raise ValueError("--method ddi writes its own gradients and cannot run under DDP; use one process")
+    rt_.seed_all(cfg.seed, deterministic=cfg.profile == "smoke" if deterministic is None else deterministic)
+    ckpts = rt_.Checkpoints(out)
+    if ckpts.exists() and not resume:
+        raise FileExistsError(f"--out {out} already holds a run; pass --resume to continue it or "
+                              "choose another --out")
+    with tempfile.TemporaryDirectory(prefix="course-at-") as tmp:
+        (x_tr, y_tr), (x_te, y_te) = load_data(data, cfg, Path(tmp), download=download)
+    loader = cifar10.DeviceLoader(x_tr, y_tr, cfg.batch_size // rt.world_size, train=True, device=rt.device,
+                                  seed=cfg.seed, rank=rt.rank, world_size=rt.world_size,
+                                  channels_last=rt.channels_last, max_batches=cfg.max_batches)
+    model = rt.prepare(make_model(cfg), compile_ok=cfg.method not in DOUBLE_BACKWARD)
+    method = make_method(cfg)
+    opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    total = cfg.epochs * len(loader)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total, cfg))
+    log = rt_.MetricsLog(out / "metrics.jsonl", enabled=rt.is_main)
+    start = 1
+    if resume and ckpts.exists():
+        state = ckpts.load_last(map_location=rt.device)
+        if state["config"] != dataclasses.asdict(cfg):
+            raise ValueError(f"--resume: the run in {out} used another configuration; "
+                             "use the same options or another --out")
+        rt_.unwrap(model).load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        rt_.set_rng_state(state["rng"])
+        start = state["epoch"] + 1
+        log.truncate("epoch", state["epoch"])
+    elif rt.is_main:
+        log.log({"event": "start", "config": dataclasses.asdict(cfg), "runtime": _describe(rt)})
+    for epoch in _bar(range(start, cfg.epochs + 1), progress and rt.is_main, cfg.method, start - 1):
+        loader.set_epoch(epoch)
+        model.train()
+        t0, total_loss = time.perf_counter(), 0.0
+        for x, y in loader:
+            with rt.autocast():
+                total_loss += method.step(model, x, y, opt)
+            sched.step()
+        train_time = time.perf_counter() - t0
+        record = {"epoch": epoch, "lr": opt.param_groups[0]["lr"], "train_loss": total_loss / len(loader),
+                  "train_time": train_time}
+        record.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.eval_steps, restarts=cfg.eval_restarts,
+                               size=cfg.eval_size))
+        record["eval_time"] = time.perf_counter() - t0 - train_time
+        log.log(record)   # before the checkpoint: a resume truncates records newer than the checkpoint
+        if rt.is_main:
+            ckpts.save({"model": rt_.unwrap(model).state_dict(), "optimizer": opt.state_dict(),
+                        "scheduler": sched.state_dict(), "rng": rt_.rng_state(), "epoch": epoch,
+                        "config": dataclasses.asdict(cfg)}, score=record["pgd"])
+        if on_epoch is not None and rt.is_main:
+            on_epoch(record)
+        rt.barrier()
+    final = {"final": True, "epoch": cfg.epochs}
+    final.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.final_steps, restarts=cfg.final_restarts,
+                          size=len(y_te), beta_size=cfg.beta_size))
+    final["params_max_diff"] = rt_.params_max_diff(model)     # collective: before rank 0's AutoAttack
+    if rt.is_main and (autoattack if autoattack is not None else cfg.profile == "full"):
+        final["autoattack"] = autoattack_accuracy(model, x_te[:1000], y_te[:1000], cfg.eps, rt)
+    final["best_pgd"] = ckpts.best_score if rt.is_main else None
+    log.log(final)
+    return final
+
+
+def _describe(rt: rt_.Runtime) -> dict[str, Any]:
+    return {"device": str(rt.device), "precision": rt.precision, "channels_last": rt.channels_last,
+            "compile": rt.compile, "world_size": rt.world_size, "torch": torch.__version__}
+
+
+def _bar(it: range, enabled: bool, desc: str, initial: int):
+    if not enabled:
+        return it
+    from tqdm.auto import tqdm
+    return tqdm(it, desc=desc, unit="epoch", initial=initial, total=initial + len(it))
+
+
+# -------------------------------------------------------------------------------------------- CLI
+def parse_eps(text: str) -> float:
+    """``"8/255"`` or a number in [0, 1] (pixel units); never evaluated as Python."""
+    num, _, den = text.partition("/")
+    try:
+        value = float(num) / (float(den) if den else 1.0)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"must be a number like 0.0314 or a fraction like 8/255, "
+                                         f"got {text!r}") from None
+    if not (math.isfinite(value) and 0 <= value <= 1):
+        raise argparse.ArgumentTypeError(f"must be in [0, 1] in pixel units (e.g. 8/255), got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}")
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:      # one line, naming the option
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m course_lib.labs.at", description=__doc__.split("\n\n")[0])
+    p.add_argument("--method", required=True, choices=METHODS)
+    p.add_argument("--eps", type=parse_eps, default=8 / 255, help="radius, e.g. 8/255 (default)")
+    p.add_argument("--alpha", type=parse_eps, default=None, help="attack step of the training method")
+    p.add_argument("--epochs", type=_positive_int, default=None, help="default: the method's recipe")
+    p.add_argument("--batch-size", type=_positive_int, default=None)
+    p.add_argument("--lr", type=parse_eps, default=None, help="peak learning rate (default: recipe)")
+    p.add_argument("--arch", choices=ARCHS, default=None)
+    p.add_argument("--width", type=_positive_int, default=None, help="PreActResNet base width (64)")
+    p.add_argument("--profile", choices=rt_.PROFILES, default=None,
+                   help="default: $COURSE_PROFILE, else full with a GPU, smoke without")
+    p.add_argument("--data", default=None, help="folder holding cifar-10-batches-py")
+    p.add_argument("--download", action="store_true", help="download CIFAR-10 into --data (md5-checked)")
+    p.add_argument("--out", default=None, help="run folder (default runs/lab1/<method>-<profile>-s<seed>)")
+    p.add_argument("--resume", action="store_true", help="continue the run in --out from last.pt")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--precision", choices=rt_.PRECISIONS, default="auto")
+    p.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=None)
+    p.add_argument("--compile", choices=("auto", "on", "off"), default="auto")
+    p.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
+                   help="deterministic kernels (default: on in smoke, off in full)")
+    p.add_argument("--autoattack", action=argparse.BooleanOptionalAction, default=None,
+                   help="AutoAttack at the end (default: full profile, when pyautoattack is installed)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    return p
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Parse the command line and run :func:`train`; errors are one line naming the option."""
+    parser = build_parser()
+    a = parser.parse_args(argv)
+    if a.seed < 0:
+        parser.error(f"argument --seed: must be >= 0, got {a.seed}")
+    profile = rt_.resolve_profile(a.profile)
+    if profile == "smoke":
+        torch.set_num_threads(1)            # tiny tensors: threads only add synchronisation
+    cfg = make_config(a.method, profile, eps=a.eps, alpha=a.alpha, epochs=a.epochs, batch_size=a.batch_size,
+                      lr=a.lr, arch=a.arch, width=a.width, seed=a.seed)
+    if a.data is not None and not a.download:
+        try:
+            cifar10.find_cifar10(a.data)
+        except cifar10.DatasetNotFoundError as err:
+            parser.error(f"argument --data: {err}")
+    out = a.out or f"runs/lab1/{a.method}-{profile}-s{a.seed}"
+    compile_ = {"auto": "auto", "on": True, "off": False}[a.compile]
+    try:
+        return train(cfg, data=a.data, out=out, resume=a.resume, device=a.device, precision=a.precision,
+                     channels_last=a.channels_last, compile=compile_, deterministic=a.deterministic,
+                     download=a.download, progress=not a.quiet, autoattack=a.autoattack)
+    except (FileExistsError, cifar10.DatasetNotFoundError, cifar10.DownloadError, rt_.CheckpointError,
+            ValueError) as err:
+        parser.error(str(err).replace("\n", " "))
+    finally:
+        rt_.cleanup_distributed()
+
+
+if __name__ == "__main__":
+    final = main()
+    if final and "--quiet" not in sys.argv:
+        print({k: (round(v, 4) if isinstance(v, float) else v) for k, v in final.items()
+               if k != "pgd_per_class"})

@@ -1,0 +1,370 @@
+"""Runtime for the GPU labs: device and precision, seeding, exact resume, atomic checkpoints, logs, DDP.
+
+Nothing here knows about adversarial training; lab 1 (``labs.at``) and lab 2 (``labs.wgan``) share it.
+
+    rt = make_runtime(device="auto", precision="auto", compile="auto")   # bf16 + compile on CUDA
+    seed_all(0, deterministic=True)
+    model = rt.prepare(model)                      # device, channels_last, DDP, torch.compile
+    with rt.autocast():                            # bf16 on CUDA, a no-op in fp32
+        loss = ...
+    ckpts = Checkpoints(out_dir)                   # last.pt (+ best.pt), written atomically
+    ckpts.save({"model": unwrap(model).state_dict(), "rng": rng_state(), "epoch": e}, score=acc)
+    state = ckpts.load_last()                      # torch.load(weights_only=True); clear error if corrupt
+    set_rng_state(state["rng"])
+    log = MetricsLog(out_dir / "metrics.jsonl"); log.log({"epoch": e, "acc": acc})
+
+A checkpoint file is written to a temporary file in the same folder and moved into place with
+``os.replace``, so a crash (even ``kill -9``) leaves either the previous checkpoint or the new one,
+never a half-written file under the real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import pickle
+import random
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from course_lib import _validate
+
+PROFILES = ("smoke", "full")
+PRECISIONS = ("auto", "fp32", "bf16")
+CHECKPOINT_LAST = "last.pt"
+CHECKPOINT_BEST = "best.pt"
+
+
+# ----------------------------------------------------------------------------------------- profile
+def resolve_profile(profile: str | None = None) -> str:
+    """``profile``, else ``$COURSE_PROFILE``, else ``"full"`` with a CUDA GPU and ``"smoke"`` without."""
+    if profile is None:
+        profile = os.environ.get("COURSE_PROFILE") or ("full" if torch.cuda.is_available() else "smoke")
+    return str(_validate.one_of("profile", profile, PROFILES))
+
+
+# ----------------------------------------------------------------------------------------- runtime
+@dataclass(frozen=True)
+class Runtime:
+    """Where and how a lab runs. Build it with :func:`make_runtime`."""
+
+    device: torch.device
+    precision: str = "fp32"          # "fp32" or "bf16" (autocast; the weights stay fp32)
+    channels_last: bool = False
+    compile: bool = False
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+
+    @property
+    def is_main(self) -> bool:
+        """Rank 0 writes checkpoints, logs and progress bars."""
+        return self.rank == 0
+
+    @property
+    def distributed(self) -> bool:
+        return self.world_size > 1
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """bf16 autocast on the runtime's device when ``precision == "bf16"``; otherwise a no-op."""
+        if self.precision == "bf16":
+            return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def images(self, x: torch.Tensor) -> torch.Tensor:
+        """Move an image batch (N, C, H, W) to the device, in channels_last layout when asked."""
+        x = x.to(self.device, non_blocking=True)
+        return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.dim() == 4 else x
+
+    def prepare(self, model: nn.Module, *, compile_ok: bool = True, ddp: bool = True) -> nn.Module:
+        """Move ``model`` to the device (channels_last if set), wrap it in DDP when distributed, and
+        ``torch.compile`` it when the runtime compiles and ``compile_ok`` (False for methods that need a
+        double backward, e.g. GradAlign and the WGAN gradient penalty: torch.compile cannot do it)."""
+        model = model.to(self.device)
+        if self.channels_last:
+            model = model.to(memory_format=torch.channels_last)
+        if ddp and self.distributed:
+            ids = [self.local_rank] if self.device.type == "cuda" else None
+            model = nn.parallel.DistributedDataParallel(model, device_ids=ids)
+        if self.compile and compile_ok:
+            model = torch.compile(model)
+        return model
+
+    def all_reduce_sum(self, t: torch.Tensor) -> torch.Tensor:
+        """Sum a tensor over ranks (identity when not distributed)."""
+        if self.distributed:
+            t = t.clone()
+            dist.all_reduce(t, op=dist.ReduceOp.SUM)
+        return t
+
+    def barrier(self) -> None:
+        if self.distributed:
+            dist.barrier()
+
+
+def choose_device(device: str = "auto", local_rank: int = 0) -> torch.device:
+    """``"auto"`` → ``cuda:<local_rank>`` when a GPU is visible, else ``cpu``; or an explicit name."""
+    if device == "auto":
+        return torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"'device' must be 'auto', 'cpu' or 'cuda[:i]', got {device!r}") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"'device' is {device!r} but no CUDA GPU is visible; use 'cpu' or 'auto'")
+    if dev.type == "cuda" and dev.index is None:
+        dev = torch.device(f"cuda:{local_rank}")
+    return dev
+
+
+def make_runtime(device: str = "auto", precision: str = "auto", *, channels_last: bool | None = None,
+                 compile: bool | str = False) -> Runtime:
+    """Pick device, precision and layout; joins the process group first when started by ``torchrun``.
+
+    ``"auto"`` settings mean: bf16 autocast, channels_last and torch.compile on CUDA; fp32, the default
+    layout and eager mode on the CPU (bf16 on a CPU is slow and compile needs a C++ toolchain).
+    """
+    _validate.one_of("precision", precision, PRECISIONS)
+    _validate.one_of("compile", compile, (True, False, "auto"))
+    rank, world_size, local_rank = init_distributed()
+    dev = choose_device(device, local_rank)
+    cuda = dev.type == "cuda"
+    if precision == "auto":
+        precision = "bf16" if cuda and torch.cuda.is_bf16_supported() else "fp32"
+    if compile == "auto":
+        compile = cuda
+    if channels_last is None:
+        channels_last = cuda
+    if cuda:
+        torch.cuda.set_device(dev)
+    return Runtime(device=dev, precision=precision, channels_last=bool(channels_last), compile=bool(compile),
+                   rank=rank, world_size=world_size, local_rank=local_rank)
+
+
+# ----------------------------------------------------------------------------------------- seeding
+def seed_all(seed: int, *, deterministic: bool = True) -> None:
+    """Seed Python, numpy and torch (all devices); with ``deterministic`` also ask torch for
+    deterministic kernels (cuDNN benchmark off), which exact ``--resume`` relies on."""
+    _validate.integer("seed", seed, lo=0)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    if deterministic and torch.cuda.is_available():   # CPU kernels are deterministic already, and this
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")   # call imports torch._dynamo (slow)
+        torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.deterministic = deterministic
+    torch.backends.cudnn.benchmark = not deterministic
+
+
+def rng_state() -> dict[str, Any]:
+    """Every global RNG state (Python, numpy, torch CPU and CUDA) in a ``weights_only``-loadable dict."""
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    state: dict[str, Any] = {
+        "python": random.getstate(),
+        "numpy": {"kind": kind, "keys": torch.from_numpy(keys.astype(np.int64)), "pos": int(pos),
+                  "has_gauss": int(has_gauss), "cached_gaussian": float(cached)},
+        "torch": torch.get_rng_state(),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore the states captured by :func:`rng_state`."""
+    py = state["python"]
+    random.setstate((py[0], tuple(py[1]), py[2]))
+    n = state["numpy"]
+    np.random.set_state((n["kind"], n["keys"].numpy().astype(np.uint32), n["pos"], n["has_gauss"],
+                         n["cached_gaussian"]))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+# ------------------------------------------------------------------------------------- checkpoints
+class CheckpointError(RuntimeError):
+    """A checkpoint file is missing, truncated or not a checkpoint."""
+
+
+def unwrap(model: nn.Module) -> nn.Module:
+    """The plain module inside DDP and ``torch.compile`` wrappers (save and load its state_dict)."""
+    while True:
+        if isinstance(model, nn.parallel.DistributedDataParallel):
+            model = model.module
+        elif hasattr(model, "_orig_mod"):
+            model = model._orig_mod
+        else:
+            return model
+
+
+def save_checkpoint(path: str | os.PathLike, state: dict[str, Any]) -> Path:
+    """``torch.save`` to a temporary file beside ``path``, fsync, then ``os.replace`` onto ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(state, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):           # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+    """``torch.load(path, weights_only=True)``; a missing or corrupt file raises :class:`CheckpointError`."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no checkpoint at {path}")
+    try:
+        state = torch.load(path, map_location=map_location, weights_only=True)
+    except (RuntimeError, EOFError, OSError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError) as err:
+        msg = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise CheckpointError(f"checkpoint {path} is corrupt or incomplete ({msg[:200]}); "
+                              "delete it to start over, or point --out at another run") from None
+    if not isinstance(state, dict):
+        raise CheckpointError(f"checkpoint {path} does not hold a state dict")
+    return state
+
+
+class Checkpoints:
+    """``last.pt`` after every save, ``best.pt`` when the score improves (higher is better).
+
+    ``best_score`` is stored inside each checkpoint, so it survives a resume via :meth:`load_last`.
+    """
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.dir = Path(directory)
+        self.last = self.dir / CHECKPOINT_LAST
+        self.best = self.dir / CHECKPOINT_BEST
+        self.best_score = -math.inf
+
+    def exists(self) -> bool:
+        return self.last.is_file()
+
+    def save(self, state: dict[str, Any], *, score: float | None = None) -> bool:
+        """Write ``best.pt`` when ``score`` beats the best so far, then ``last.pt``; True if a new best."""
+        is_best = score is not None and score > self.best_score
+        if is_best:
+            self.best_score = float(score)
+        state = {**state, "best_score": self.best_score}
+        if is_best:
+            save_checkpoint(self.best, state)
+        save_checkpoint(self.last, state)
+        return is_best
+
+    def load_last(self, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+        """The last checkpoint (and restore ``best_score`` from it)."""
+        state = load_checkpoint(self.last, map_location)
+        self.best_score = float(state.get("best_score", -math.inf))
+        return state
+
+    def load_best(self, map_location: str | torch.device = "cpu") -> dict[str, Any]:
+        return load_checkpoint(self.best, map_location)
+
+
+# ------------------------------------------------------------------------------------- metrics log
+def read_jsonl(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """All complete records of a JSONL log (a torn last line from a crash is skipped)."""
+    path = Path(path)
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text().splitlines():
+        with contextlib.suppress(json.JSONDecodeError):
+            if line.strip():
+                records.append(json.loads(line))
+    return records
+
+
+class MetricsLog:
+    """Append-only JSONL log: one JSON object per line, flushed and fsynced, readable while training."""
+
+    def __init__(self, path: str | os.PathLike, *, enabled: bool = True) -> None:
+        self.path = Path(path)
+        self.enabled = enabled
+        if enabled:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def log(self, record: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        with open(self.path, "a") as f:
+            f.write(json.dumps(record, default=_json_default) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def records(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.path)
+
+    def truncate(self, key: str, last: float) -> None:
+        """Drop records with ``record[key] > last`` (written after the checkpoint we resume from) and
+        end-of-run summaries (``"final": true``), which the resumed run writes again."""
+        if not self.enabled or not self.path.is_file():
+            return
+        keep = [r for r in self.records() if r.get(key, -math.inf) <= last and not r.get("final")]
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text("".join(json.dumps(r) + "\n" for r in keep))
+        os.replace(tmp, self.path)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.tolist()
+    if isinstance(value, (np.generic, np.ndarray)):
+        return value.tolist()
+    raise TypeError(f"cannot log {type(value).__name__} to JSON")
+
+
+# --------------------------------------------------------------------------------------------- DDP
+def init_distributed() -> tuple[int, int, int]:
+    """Join the process group when launched by ``torchrun`` (``WORLD_SIZE`` > 1 in the environment):
+    NCCL with GPUs, gloo on CPUs. Returns ``(rank, world_size, local_rank)``; ``(0, 1, 0)`` otherwise."""
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    if world_size <= 1:
+        return 0, 1, 0
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    if not dist.is_initialized():
+        cuda = torch.cuda.is_available()
+        if cuda:
+            torch.cuda.set_device(local_rank)
+        dist.init_process_group("nccl" if cuda else "gloo")
+    return dist.get_rank(), dist.get_world_size(), local_rank
+
+
+def cleanup_distributed() -> None:
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
+def params_max_diff(model: nn.Module) -> float:
+    """max over ranks of max |θ_rank − θ_0| (0.0 when not distributed): data-parallel replicas must agree."""
+    if not (dist.is_available() and dist.is_initialized()):
+        return 0.0
+    flat = torch.cat([p.detach().float().flatten() for p in unwrap(model).parameters()])
+    ref = flat.clone()
+    dist.broadcast(ref, src=0)
+    diff = (flat - ref).abs().max().reshape(1)
+    dist.all_reduce(diff, op=dist.ReduceOp.MAX)
+    return float(diff)

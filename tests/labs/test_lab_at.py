@@ -1,0 +1,203 @@
+"""GPU lab 1 (course_lib.labs.at) in its smoke profile on the CPU: every method end to end, exact resume
+after kill -9, atomic checkpoints, a 2-process gloo DDP run, one-line CLI errors; and the runtime."""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib.labs import at
+from course_lib.labs import runtime as rt
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT), "COURSE_PROFILE": "smoke"}
+TINY = dict(epochs=1, max_batches=1, eval_size=8, final_steps=2, final_restarts=1, beta_size=4)
+
+
+@pytest.fixture
+def one_thread():
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def _final(out: Path) -> dict:
+    return next(r for r in rt.read_jsonl(out / "metrics.jsonl") if r.get("final"))
+
+
+@pytest.mark.parametrize("method", at.METHODS)
+def test_every_method_runs_end_to_end(method, tmp_path, one_thread):
+    final = at.train(at.make_config(method, "smoke", **TINY), out=tmp_path, progress=False)
+    assert {"clean", "fgsm", "pgd", "beta", "pgd_per_class"} <= set(final)
+    assert all(0 <= final[k] <= 1 for k in ("clean", "fgsm", "pgd", "beta"))
+    assert final["pgd"] <= final["clean"] + 1e-9 or final["clean"] == 0
+    log = rt.read_jsonl(tmp_path / "metrics.jsonl")
+    assert [r.get("event", r.get("epoch")) for r in log[:2]] == ["start", 1] and log[-1]["final"]
+    state = rt.load_checkpoint(tmp_path / "last.pt")      # weights_only=True
+    assert state["epoch"] == 1 and state["config"]["method"] == method
+    assert (tmp_path / "best.pt").is_file()
+
+
+def test_schedules_follow_the_recipes():
+    cyc = at.make_config("fgsm_rs", "full")
+    assert (cyc.epochs, cyc.lr, cyc.schedule) == (15, 0.2, "cyclic")             # Wong et al. 2020
+    assert [at.lr_factor(s, 100, cyc) for s in (0, 25, 50, 75, 100)] == [0, 0.5, 1, 0.5, 0]
+    pgd = at.make_config("pgd", "full")
+    assert (pgd.epochs, pgd.lr, pgd.weight_decay) == (110, 0.1, 5e-4)            # Pang et al. 2021
+    assert [at.lr_factor(e, 110, pgd) for e in (99, 100, 105)] == [1, 0.1, pytest.approx(0.01)]
+    ddi = at.make_config("ddi", "full")
+    assert (ddi.momentum, ddi.activation, ddi.norm, ddi.m) == (0.0, "celu", "gn", 10)   # seed 003
+
+
+def test_kill_9_then_resume_gives_the_same_final_metrics(tmp_path, one_thread):
+    args = ["--method", "fgsm_rs", "--profile", "smoke", "--epochs", "3", "--quiet"]
+    whole = at.main([*args, "--out", str(tmp_path / "whole")])
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "course_lib.labs.at", *args, "--out", str(out)], cwd=ROOT,
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while not (out / "last.pt").exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)                 # in the middle: after a checkpoint, mid-epoch
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert rt.load_checkpoint(out / "last.pt")["epoch"] < 3
+    resumed = at.main([*args, "--out", str(out), "--resume"])
+    assert resumed == whole and resumed == _final(out)
+    logged = [r for r in rt.read_jsonl(out / "metrics.jsonl") if "lr" in r]
+    assert [r["epoch"] for r in logged] == [1, 2, 3]                      # no epoch logged twice
+    reference = [r for r in rt.read_jsonl(tmp_path / "whole" / "metrics.jsonl") if "lr" in r]
+    assert [r["pgd"] for r in logged] == [r["pgd"] for r in reference]
+
+
+def test_crash_while_saving_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    ckpts = rt.Checkpoints(tmp_path)
+    ckpts.save({"w": torch.ones(3), "epoch": 1}, score=0.5)
+
+    def torn_save(obj, f):
+        f.write(b"PK\x03\x04 half a checkpoint")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(rt.torch, "save", torn_save)
+    with pytest.raises(OSError, match="disk full"):
+        ckpts.save({"w": torch.zeros(3), "epoch": 2}, score=0.9)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.pt", "last.pt"]     # no temp file left
+    state = rt.Checkpoints(tmp_path).load_last()
+    assert state["epoch"] == 1 and torch.equal(state["w"], torch.ones(3))
+
+
+def test_corrupt_checkpoint_is_a_clear_error_and_best_stays_intact(tmp_path, capsys, one_thread):
+    at.train(at.make_config("clean", "smoke", **TINY), out=tmp_path, progress=False)
+    best = (tmp_path / "best.pt").read_bytes()
+    (tmp_path / "last.pt").write_bytes((tmp_path / "last.pt").read_bytes()[:1000])      # torn file
+    with pytest.raises(rt.CheckpointError, match="corrupt or incomplete"):
+        rt.load_checkpoint(tmp_path / "last.pt")
+    with pytest.raises(SystemExit) as exc:
+        at.main(["--method", "clean", "--profile", "smoke", "--quiet", "--out", str(tmp_path), "--resume"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1 and "last.pt is corrupt" in err
+    assert (tmp_path / "best.pt").read_bytes() == best
+    assert rt.load_checkpoint(tmp_path / "best.pt")["epoch"] == 1
+
+
+def test_two_process_gloo_ddp_keeps_replicas_identical(tmp_path):
+    out = tmp_path / "ddp"
+    res = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                          "-m", "course_lib.labs.at", "--method", "pgd", "--epochs", "1", "--quiet",
+                          "--out", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    final = _final(out)
+    assert final["params_max_diff"] == 0.0
+    start = rt.read_jsonl(out / "metrics.jsonl")[0]
+    assert start["runtime"]["world_size"] == 2
+    assert len([r for r in rt.read_jsonl(out / "metrics.jsonl") if r.get("final")]) == 1   # rank 0 logs
+
+
+@pytest.mark.parametrize("args,option", [
+    (["--method", "sgd"], "--method"),
+    (["--method", "pgd", "--eps", "-0.1"], "--eps"),
+    (["--method", "pgd", "--eps", "8"], "--eps"),
+    (["--method", "pgd", "--data", "/nonexistent/cifar"], "--data"),
+    (["--method", "pgd", "--epochs", "0"], "--epochs"),
+])
+def test_bad_arguments_give_one_line_errors_naming_the_option(args, option, capsys):
+    with pytest.raises(SystemExit) as exc:
+        at.main(args)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and err.count("\n") == 1 and option in err
+
+
+def test_existing_run_needs_resume(tmp_path, capsys, one_thread):
+    at.train(at.make_config("clean", "smoke", **TINY), out=tmp_path, progress=False)
+    with pytest.raises(SystemExit):
+        at.main(["--method", "clean", "--profile", "smoke", "--out", str(tmp_path), "--quiet"])
+    assert "--resume" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------- runtime
+def test_rng_state_round_trips_through_a_weights_only_checkpoint(tmp_path):
+    rt.seed_all(5)
+    rt.save_checkpoint(tmp_path / "s.pt", {"rng": rt.rng_state()})
+    first = (random.random(), float(np.random.rand()), float(torch.rand(1)))
+    rt.set_rng_state(rt.load_checkpoint(tmp_path / "s.pt")["rng"])
+    assert (random.random(), float(np.random.rand()), float(torch.rand(1))) == first
+
+
+def test_checkpoints_keep_best_and_last_and_remember_the_best_score(tmp_path):
+    ckpts = rt.Checkpoints(tmp_path)
+    assert [ckpts.save({"e": e}, score=s) for e, s in enumerate([0.2, 0.5, 0.4])] == [True, True, False]
+    again = rt.Checkpoints(tmp_path)
+    assert again.load_last()["e"] == 2 and again.best_score == 0.5 and again.load_best()["e"] == 1
+
+
+def test_metrics_log_skips_a_torn_line_and_truncates_after_a_resume_point(tmp_path):
+    log = rt.MetricsLog(tmp_path / "m.jsonl")
+    for e in range(1, 4):
+        log.log({"epoch": e, "acc": torch.tensor(0.5), "np": np.float32(0.25)})
+    log.log({"final": True, "acc": 1.0})
+    with open(log.path, "a") as f:
+        f.write('{"epoch": 4, "ac')
+    assert [r.get("epoch") for r in log.records()] == [1, 2, 3, None] and log.records()[0]["acc"] == 0.5
+    log.truncate("epoch", 2)
+    assert [r["epoch"] for r in log.records()] == [1, 2]
+
+
+def test_runtime_defaults_on_the_cpu():
+    r = rt.make_runtime()
+    assert (r.device.type, r.precision, r.channels_last, r.compile, r.world_size) == ("cpu", "fp32", False,
+                                                                                        False, 1)
+    with pytest.raises(ValueError, match="precision"):
+        rt.make_runtime(precision="fp16")
+    with pytest.raises(ValueError, match="profile"):
+        rt.resolve_profile("huge")
+    assert not math.isnan(rt.params_max_diff(torch.nn.Linear(2, 2)))
+
+
+# ---------------------------------------------------------------------------------------- models
+def test_models_have_the_published_sizes_and_normalise_inside():
+    from course_lib.models.preact_resnet import Normalize, preact_resnet18
+    from course_lib.models.wide_resnet import wide_resnet34_10
+
+    count = lambda m: sum(p.numel() for p in m.parameters())   # noqa: E731
+    assert count(preact_resnet18()) == 11_172_170          # Wong et al.'s PreActResNet18 (final BN included)
+    assert count(wide_resnet34_10()) == 46_160_474          # WRN-34-10 of TRADES / MART / AWP
+    x = torch.rand(2, 3, 32, 32)
+    norm = Normalize()
+    assert torch.allclose(norm(x) * norm.std + norm.mean, x, atol=1e-6)
+    ddi = preact_resnet18(width=8, activation="celu", norm="gn")
+    kinds = {type(m).__name__ for m in ddi.modules()}
+    assert {"CELU", "GroupNorm"} <= kinds and not {"ReLU", "BatchNorm2d"} & kinds
+    with pytest.raises(ValueError, match="width"):
+        preact_resnet18(width=0)
