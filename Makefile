@@ -58,7 +58,11 @@ present: $(STAMP)
 html: $(STAMP)
 	$(PY) tools/export_html.py lectures build/html
 
+# The references the benchmarks compare against: torchattacks declares torchvision (a multi-GB CUDA
+# build, and it does not import beside the CPU torch) but its PGD does not use it, hence --no-deps.
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --no-deps torchattacks==3.5.1
+	$(PY) -m pip install --quiet pyautoattack
 	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
