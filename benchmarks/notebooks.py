@@ -42,7 +42,7 @@ def main(paths: list[str]) -> int:
         flag = "ok" if seconds <= budget(path) else "OVER BUDGET"
         over += seconds > budget(path)
         print(f"{path.stem:<40} {seconds:6.1f} s  (budget {budget(path)} s)  {flag}", flush=True)
-    print("notebooks_total_s=%.1f over_budget=%d " % (sum(times.values()), over)
+    print(f"notebooks_total_s={sum(times.values()):.1f} over_budget={over} "
           + " ".join(f"{k}={v:.1f}" for k, v in times.items()))
     return 0
 

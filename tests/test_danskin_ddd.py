@@ -15,15 +15,6 @@ from course_lib.danskin.ddd import (
 from course_lib.robust.base import Method
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models: one thread avoids OpenMP spin-waits on the shared 2-core machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def small_problem(seed: int = 0):
     torch.manual_seed(seed)
     model = nn.Sequential(nn.Flatten(), nn.Linear(16, 12), nn.CELU(), nn.Linear(12, 3))

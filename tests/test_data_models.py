@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 
 from course_lib.data.digits import load_digits
-from course_lib.data.synthetic import KINDS, make_2d
+from course_lib.data.synthetic import KINDS, inject_features, make_2d
 from course_lib.models.small import CNN, MLP
 
 
@@ -72,3 +72,28 @@ def test_cnn_learns_digits_in_seconds():
             opt.step()
     accuracy = (model(x_test).argmax(1) == y_test).float().mean()
     assert accuracy > 0.9
+
+
+def test_inject_features_is_a_fixed_class_pattern_in_the_unit_box():
+    x, y, _, _ = load_digits()
+    x, y = x[:200], y[:200]
+    beta = 0.3
+    z = inject_features(x, y, beta, seed=1)
+    assert z.shape == x.shape and z.dtype == x.dtype
+    assert 0 <= float(z.min()) and float(z.max()) <= 1
+    u = (z - beta - (1 - 2 * beta) * x) / beta  # the injected pattern
+    assert torch.allclose(u.abs(), torch.ones_like(u), atol=1e-5)
+    for c in range(10):  # one pattern per class, the same for every image of that class
+        assert torch.allclose(u[y == c], u[y == c][:1].expand_as(u[y == c]), atol=1e-5)
+    assert not torch.allclose(u[y == 0][0], u[y == 1][0])
+    assert torch.equal(z, inject_features(x, y, beta, seed=1))
+    assert torch.equal(inject_features(x, y, 0.0), x)
+
+
+@pytest.mark.parametrize("kwargs, name", [({"beta": 0.6}, "beta"), ({"beta": -0.1}, "beta"),
+                                          ({"beta": 0.2, "n_classes": 1}, "n_classes"),
+                                          ({"beta": 0.2, "n_classes": 5}, "y")])
+def test_inject_features_bad_arguments(kwargs, name):
+    x, y, _, _ = load_digits()
+    with pytest.raises(ValueError, match=name):
+        inject_features(x[:50], y[:50], **kwargs)

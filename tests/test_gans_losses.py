@@ -8,15 +8,6 @@ from torch import nn
 from course_lib.gans import losses, nets, quality, targets
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks: one thread is fastest, and avoids spin contention on the shared 2-core CI machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def linear_critic(w) -> nn.Linear:
     critic = nn.Linear(len(w), 1, bias=False).double()
     with torch.no_grad():

@@ -11,14 +11,6 @@ from course_lib.minimax import algorithms as mm
 Z0 = (1.0, 0.5)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks: one thread is fastest, and avoids spin contention on the shared 2-core CI machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def minimax_run(step, V, z0, steps, **kw):
     z, state, zs = np.array(z0, dtype=float), None, [np.array(z0, dtype=float)]

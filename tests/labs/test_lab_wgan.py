@@ -23,14 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = dict(iters=2, eval_every=2, ckpt_every=2, sample_every=2, n_eval=16)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny nets on a shared 2-core machine run fastest on one thread (the smoke profile does the same)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def _tiny(loss: str = "wgan_gp", opt: str = "adam", **kw) -> wgan.WGANConfig:
     return wgan.make_config(loss, opt, "smoke", **{**TINY, **kw})
