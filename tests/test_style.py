@@ -8,6 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_is_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "course_lib", "tests", "tools", "benchmarks"],
-                            cwd=ROOT, capture_output=True, text=True)
+    paths = ["course_lib", "tests", "tools", "benchmarks"]
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", *paths], cwd=ROOT, capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stdout[-3000:]
