@@ -112,9 +112,16 @@ def test_style_and_colors():
 
 
 def test_export_renderer_writes_offline_html(tmp_path):
+    import plotly.io as pio
+
     renderer = ExportRenderer(tmp_path / "figures", prefix="nb_")
+    pio.renderers["test_export"] = renderer
+    for _ in range(2):                                    # as a notebook does: fig.show() per figure
+        pio.show(animate(rotation(), n_frames=3), renderer="test_export")
+    pages = sorted((tmp_path / "figures").glob("nb_figure_*.html"))
+    assert len(pages) == 2, "every figure gets its own file"
     bundle = renderer.to_mimebundle(animate(rotation(), n_frames=3).to_dict())
-    assert 'src="figures/nb_figure_1.html"' in bundle["text/html"]
+    assert 'src="figures/nb_figure_' in bundle["text/html"]
     assert (tmp_path / "figures" / "plotly.min.js").stat().st_size > 1_000_000
-    page = (tmp_path / "figures" / "nb_figure_1.html").read_text()
+    page = pages[0].read_text()
     assert "plotly.min.js" in page and "cdn" not in page.lower().split("plotly.min.js")[0][-40:]

@@ -9,6 +9,7 @@ and no network. Live widgets (sliders) need a kernel and are not part of the sta
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
 ENV = "COURSE_EXPORT_DIR"
+_FIGURES = itertools.count(1)  # module-level: plotly copies renderer objects, so instances cannot count
 
 
 class ExportRenderer(MimetypeRenderer):
@@ -24,12 +26,10 @@ class ExportRenderer(MimetypeRenderer):
     def __init__(self, directory: str | Path, prefix: str = "") -> None:
         self.directory = Path(directory)
         self.prefix = prefix
-        self.count = 0
 
     def to_mimebundle(self, fig_dict: dict) -> dict:
-        self.count += 1
         self.directory.mkdir(parents=True, exist_ok=True)
-        name = f"{self.prefix}figure_{self.count}.html"
+        name = f"{self.prefix}figure_{next(_FIGURES)}.html"
         pio.write_html(fig_dict, self.directory / name, include_plotlyjs="directory", auto_play=False,
                        full_html=True)
         height = int(fig_dict.get("layout", {}).get("height") or 500) + 60
