@@ -1,7 +1,8 @@
-"""Synthetic 2-D classification sets for pictures (decision boundaries, ε-balls around points).
+"""Synthetic 2-D classification sets for pictures (decision boundaries, ε-balls around points), and
+images with an injected class feature (catastrophic overfitting, lecture 03).
 
-All return ``x`` (float32, shape (n, 2)) and ``y`` (int64, shape (n,)) as torch tensors; ``x`` is scaled
-into [0, 1]² so that the attacks' box constraint applies unchanged.
+``make_2d`` returns ``x`` (float32, shape (n, 2)) and ``y`` (int64, shape (n,)) as torch tensors; ``x`` is
+scaled into [0, 1]² so that the attacks' box constraint applies unchanged.
 """
 
 from __future__ import annotations
@@ -42,3 +43,24 @@ def make_2d(kind: str = "moons", n: int = 400, noise: float = 0.1, seed: int = 0
         y = (x @ np.array([1.0, -0.6]) + noise * rng.standard_normal(n) > 0).astype(int)
     x = torch.tensor(_to_unit_square(x), dtype=torch.float32, device=device)
     return x, torch.tensor(y, dtype=torch.int64, device=device)
+
+
+def inject_features(x: torch.Tensor, y: torch.Tensor, beta: float, n_classes: int = 10,
+                    seed: int = 0) -> torch.Tensor:
+    """x̃ = β + (1 − 2β)·x + β·u_y: one fixed random sign pattern u_y ∈ {−1, +1}^d per class (‖u_y‖∞ = 1),
+    added with strength β after shrinking x so that x̃ stays in [0, 1] (Ortiz-Jiménez et al. 2023,
+    "Catastrophic overfitting can be induced with discriminative non-robust features").
+
+    The feature is perfectly discriminative and an ℓ∞ attack of radius ε ≥ β can erase it.
+    """
+    beta = _validate.number("beta", beta, lo=0.0, hi=0.5)
+    n_classes = _validate.integer("n_classes", n_classes, lo=2)
+    seed = _validate.integer("seed", seed, lo=0)
+    if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and len(x) == len(y)):
+        raise ValueError("'x' and 'y' must be tensors with as many labels as inputs")
+    if len(y) and not (0 <= int(y.min()) and int(y.max()) < n_classes):
+        raise ValueError(f"'y' must hold class indices in [0, {n_classes}); "
+                         f"got [{int(y.min())}, {int(y.max())}]")
+    generator = torch.Generator().manual_seed(seed)
+    u = torch.randint(0, 2, (n_classes, x[0].numel()), generator=generator).to(x) * 2 - 1
+    return beta + (1 - 2 * beta) * x + beta * u.view(n_classes, *x.shape[1:])[y.cpu()].to(x.device)
