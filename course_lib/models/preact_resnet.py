@@ -68,18 +68,23 @@ class PreActBlock(nn.Module):
 class PreActResNet(nn.Module):
     """normalise → conv3×3 → 4 stages of pre-activation blocks → norm, act → global average pool → linear."""
 
-    def __init__(self, blocks: Sequence[int] = (2, 2, 2, 2), *, width: int = 64, num_classes: int = 10,
-                 activation: str = "relu", norm: str = "bn", normalize: bool = True) -> None:
+    def __init__(self, blocks: Sequence[int] = (2, 2, 2, 2), *, width: int = 64,
+                 channels: Sequence[int] | None = None, num_classes: int = 10, activation: str = "relu",
+                 norm: str = "bn", normalize: bool = True) -> None:
+        """``width``: channels of the stem conv; ``channels``: of each stage (default width · 2^i)."""
         super().__init__()
         _validate.integer("width", width, lo=1)
         _validate.integer("num_classes", num_classes, lo=2)
         _validate.one_of("activation", activation, ACTIVATIONS)
         _validate.one_of("norm", norm, NORMS)
+        channels = [width * 2**i for i in range(len(blocks))] if channels is None else list(channels)
+        if len(channels) != len(blocks):
+            raise ValueError(f"'channels' must give one width per stage ({len(blocks)}), got {channels}")
         self.normalize = Normalize() if normalize else nn.Identity()
         self.conv1 = nn.Conv2d(3, width, 3, 1, 1, bias=False)
         stages, c_in = [], width
-        for i, n in enumerate(blocks):
-            c_out, stride = width * 2**i, 1 if i == 0 else 2
+        for i, (n, c_out) in enumerate(zip(blocks, channels)):
+            stride = 1 if i == 0 else 2
             for j in range(n):
                 stages.append(PreActBlock(c_in, c_out, stride if j == 0 else 1, activation=activation,
                                           norm=norm))
