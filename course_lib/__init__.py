@@ -9,8 +9,10 @@ Topic packages: ``minimax``, ``danskin``, ``toys``, ``robust``, ``gans``, ``data
 ``viz``, ``labs`` (see DESIGN.md in the course repository).
 """
 
-from course_lib.checks import ClaimError, check, check_close
-from course_lib.notebook import seed_everything, setup
+from course_lib.checks import ClaimError, check, check_close, report
+from course_lib.notebook import setup
+from course_lib.seeding import effective_seed, make_rng, seed_everything, torch_generator
 
-__all__ = ["ClaimError", "check", "check_close", "seed_everything", "setup"]
+__all__ = ["ClaimError", "check", "check_close", "effective_seed", "make_rng", "report", "seed_everything",
+           "setup", "torch_generator"]
 __version__ = "0.1.0"

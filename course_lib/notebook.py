@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import os
-import random
 import warnings
 
-import numpy as np
-
+from course_lib.seeding import seed_everything
 from course_lib.viz.export import activate_from_env
 from course_lib.viz.style import use_style
-
-
-def seed_everything(seed: int = 0) -> None:
-    """Seed Python, numpy and (when installed) torch, so that reruns print the same numbers."""
-    random.seed(seed)
-    np.random.seed(seed)
-    try:
-        import torch
-    except ImportError:  # torch is a required dependency, but the minimax lectures do not need it
-        return
-    torch.manual_seed(seed)
 
 
 def setup(seed: int = 0, *, presentation: bool | None = None, threads: int | None = None) -> None:
     """Seed everything, apply the course style (large fonts when ``presentation``) and quiet warnings.
 
+    The seed is shifted by ``COURSE_SEED_OFFSET`` (see :mod:`course_lib.seeding`).
     ``presentation`` defaults to the environment variable ``COURSE_PRESENTATION=1`` (set by
     ``make present``). ``threads`` caps torch's CPU threads (the CI machine has 2 cores).
     """
     from course_lib import _validate
 
-    _validate.integer("seed", seed, lo=0)
     if presentation is None:
         presentation = os.environ.get("COURSE_PRESENTATION", "0") == "1"
     seed_everything(seed)

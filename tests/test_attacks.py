@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from course_lib.data.digits import load_digits
 from course_lib.models.small import CNN, MLP
 from course_lib.robust.attacks import NORMS, beta_attack, fgsm, linear_worst_case, pga, pgd, project_l1_ball
-from course_lib.robust.losses import margin
+from course_lib.robust.losses import attack_objective, margin
 
 DUAL_P = {"linf": 1, "l2": 2, "l1": math.inf}
 
@@ -81,10 +81,15 @@ def test_linear_model_worst_case_identity(norm):
 
 
 def test_fgsm_is_one_pga_step_with_large_step(trained):
-    """Seed 001: with η⁰ = 0 and α|∇f(0)|_i > ε for all i, clip(α∇f(0), [−ε, ε]) = ε·sign ∇f(0)."""
+    """Seed 001: with η⁰ = 0 and α|∇f(0)|_i > ε for all i, clip(α∇f(0), [−ε, ε]) = ε·sign ∇f(0).
+
+    The smallest |∇f(0)_i| is rounding noise (~1e-9 against a median ~1e-2; its value changes with the
+    thread count), so α is derived from the gradient the attacks themselves compute: the library's
+    objective, same operations, hence the same float32 values as inside ``fgsm`` and ``pga``.
+    """
     model, x, y = trained
     x = x.detach().requires_grad_(True)
-    (g,) = torch.autograd.grad(F.cross_entropy(model(x), y, reduction="sum"), x)
+    (g,) = torch.autograd.grad(attack_objective(model(x), y, "ce").sum(), x)
     x = x.detach()
     for eps in (0.05, 0.2):
         alpha = 2 * eps / float(g.abs()[g != 0].min())
@@ -102,7 +107,9 @@ def test_pgd_is_at_least_as_strong_as_fgsm(trained):
     acc_clean, acc_fgsm = _accuracy(model, x, y), _accuracy(model, fgsm(model, x, y, eps), y)
     acc_pgd = _accuracy(model, pgd(model, x, y, eps, steps=10), y)
     acc_beta = _accuracy(model, beta_attack(model, x, y, eps, steps=10), y)
-    assert acc_clean > 0.8 and acc_pgd <= acc_fgsm < acc_clean and acc_beta <= acc_fgsm
+    # clean accuracy of the 2-epoch CNN is 0.72-0.90 over training seeds (another CPU's rounding is, in
+    # effect, another seed), FGSM costs it ≥ 0.3, PGD / BETA cost ≥ 0.02 more (4+ of the 200 images)
+    assert acc_clean > 0.6 and acc_pgd <= acc_fgsm < acc_clean and acc_beta <= acc_fgsm
     with torch.no_grad():
         ce = lambda x_adv: F.cross_entropy(model(x_adv), y).item()  # noqa: E731
         assert ce(pgd(model, x, y, eps, steps=10)) >= ce(fgsm(model, x, y, eps))
@@ -118,7 +125,9 @@ def test_restarts_never_hurt_and_targeted_reaches_target(trained):
     target = (y + 1) % 10
     for loss in ("ce", "margin"):
         x_adv = pgd(model, x, y, 0.3, steps=20, targeted=True, y_target=target, loss=loss)
-        assert _accuracy(model, x_adv, target) > 0.8
+        # 0.70-0.96 of the images reach the target over training seeds (seed 0: ce 0.95, margin 0.88);
+        # an untargeted attack (same ε, steps) lands on class y + 1 for only 0.04-0.09 of them
+        assert _accuracy(model, x_adv, target) > 0.5
 
 
 def test_margin_maximiser_flips_label_whenever_possible():

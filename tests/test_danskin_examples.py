@@ -30,7 +30,13 @@ EXAMPLES = [ObtuseExample(), ObtuseExample.from_angle(100.0), SyntheticExample(0
 @settings(max_examples=40, deadline=None)
 @given(coord, coord, angle, st.booleans())
 def test_danskin_formula_matches_one_sided_difference(a, b, phi, on_kink):
-    gamma = unit(phi)
+    """θ on a kink or at least a step away from it. The difference with step t is off by up to gap/t
+    when both maximisers count as active (so they must tie to 1e-6·t), and by O(1) when the step
+    crosses the kink (gap ≤ t·‖∇g(δ₁) − ∇g(δ₀)‖): such θ, e.g. (1e-9, 1e-9) or (1e-10, 1e-10) by the
+    obtuse example's kink, are skipped (1.8 % of the checks; unskipped, with tol = 1e-9, 8 of 4000
+    hypothesis draws failed)."""
+    gamma, t = unit(phi), 1e-7
+    tol = 1e-6 * t  # maximisers this close count as active: the difference is then off by ≤ 1e-6
     for ex in EXAMPLES:
         theta = np.array([a, b])
         if on_kink:  # put θ where the maximiser is not unique
@@ -38,8 +44,12 @@ def test_danskin_formula_matches_one_sided_difference(a, b, phi, on_kink):
                 theta = np.array([a, 0.0])
             else:  # ⟨θ, u⟩ = ⟨θ, v⟩
                 theta = a * np.array([ex.u[1] - ex.v[1], ex.v[0] - ex.u[0]])
-        fd = one_sided_difference(ex.robust_loss, theta, gamma, t=1e-7)
-        assert danskin_derivative(ex, theta, gamma, tol=1e-9) == pytest.approx(fd, abs=1e-5)
+        ends = np.asarray(ex.delta_range)
+        gap = abs(np.diff(ex.g(theta, ends))[0])  # closes at rate ≤ ‖∇g(δ₁) − ∇g(δ₀)‖ along γ
+        if tol < gap <= 10 * t * np.linalg.norm(np.diff(ex.grad_theta(theta, ends), axis=0)):
+            continue  # near the kink but not on it: the difference does not see the one-sided slope
+        fd = one_sided_difference(ex.robust_loss, theta, gamma, t=t)
+        assert danskin_derivative(ex, theta, gamma, tol=tol) == pytest.approx(fd, abs=1e-5)
 
 
 @settings(max_examples=20, deadline=None)

@@ -71,7 +71,8 @@ def test_cnn_learns_digits_in_seconds():
             F.cross_entropy(model(x_train[idx]), y_train[idx]).backward()
             opt.step()
     accuracy = (model(x_test).argmax(1) == y_test).float().mean()
-    assert accuracy > 0.9
+    # 0.909-0.956 over torch seeds 0-4 (0.911 at seed 0: 5 images above 0.9); chance is 0.1
+    assert accuracy > 0.85
 
 
 def test_inject_features_is_a_fixed_class_pattern_in_the_unit_box():

@@ -1,9 +1,11 @@
 """Build a lecture notebook as it is stored in git: executed once, outputs kept only where nbval checks.
 
-    python tools/nbstore.py lectures/07_minimax_dynamics.ipynb          # re-run a stored notebook
-    python tools/nbstore.py /tmp/draft/07.py lectures/07_minimax_dynamics.ipynb   # from a py:percent draft
+    python tools/nbstore.py lectures/07_minimax_dynamics.py       # from its py:percent source, beside it
+    python tools/nbstore.py lectures/07_minimax_dynamics.ipynb    # re-run a stored notebook in place
 
-Steps: convert (jupytext, for a .py draft) → execute top to bottom (nbclient, cwd = the notebook's
+Every notebook's source is the py:percent file beside it (jupytext pairing, ``lectures/jupytext.toml``):
+review and edit the ``.py``, then build the ``.ipynb`` with this tool (a test checks that they agree).
+Steps: convert (jupytext, for a .py source) → execute top to bottom (nbclient, cwd = the notebook's
 folder) → keep the outputs and execution counts of cells containing ``# NBVAL_CHECK_OUTPUT`` and clear
 every other cell → drop widget state and run metadata → set the python3 kernelspec → write.
 The execution time is printed: the design target is ≤ 60 s per lecture on the 2-core CI machine.
@@ -76,11 +78,12 @@ def build(source: Path, target: Path, timeout: int = 600) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", type=Path, help="a .ipynb to re-run in place, or a py:percent draft")
-    parser.add_argument("target", type=Path, nargs="?", help="where to write the .ipynb (default: source)")
+    parser.add_argument("source", type=Path, help="a py:percent source, or a .ipynb to re-run in place")
+    parser.add_argument("target", type=Path, nargs="?",
+                        help="where to write the .ipynb (default: beside the source, same name)")
     parser.add_argument("--timeout", type=int, default=600, help="per-cell timeout in seconds")
     args = parser.parse_args(argv)
-    target = args.target or args.source
+    target = args.target or args.source.with_suffix(".ipynb")
     if target.suffix != ".ipynb":
         parser.error("the target must be a .ipynb file")
     seconds = build(args.source, target, args.timeout)

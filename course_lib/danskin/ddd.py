@@ -23,6 +23,7 @@ from course_lib import _validate
 from course_lib.danskin.hull import min_norm_weights
 from course_lib.robust.attacks import NORMS, pgd
 from course_lib.robust.base import Method
+from course_lib.seeding import effective_seed, torch_generator
 
 
 @dataclass
@@ -168,10 +169,10 @@ def compare_descent(model_fn: Callable[[], nn.Module], x: torch.Tensor, y: torch
     lr = _validate.positive("lr", lr)
     ms = tuple(_validate.integer("ms", m, lo=1) for m in ms)
     x_eval, y_eval = (x, y) if eval_data is None else eval_data
-    order = torch.randint(0, len(y), (iters, batch_size), generator=torch.Generator().manual_seed(seed))
+    order = torch.randint(0, len(y), (iters, batch_size), generator=torch_generator(seed))
     results = {}
     for m in ms:
-        torch.manual_seed(seed)
+        torch.manual_seed(effective_seed(seed))
         model = model_fn()
         opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.0)
         method = DDi(eps, steps=steps, m=m)
@@ -191,7 +192,7 @@ def robust_loss(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, 
                 seed: int = 0) -> float:
     """Mean CE at PGD-``steps`` perturbations (random start drawn with ``seed``, so reruns agree)."""
     with torch.random.fork_rng():
-        torch.manual_seed(seed)
+        torch.manual_seed(effective_seed(seed))
         x_adv = pgd(model, x, y, eps, None, steps)
     with torch.no_grad():
         return float(F.cross_entropy(model(x_adv), y))

@@ -12,6 +12,7 @@ import numpy as np
 from course_lib import _validate
 from course_lib.danskin.examples import MaxExample
 from course_lib.danskin.hull import danskin_descent_direction
+from course_lib.seeding import effective_seed
 
 
 def descent_trajectories(example: MaxExample, theta0: np.ndarray = (1.0, 0.0), *, m: int = 10,
@@ -27,7 +28,7 @@ def descent_trajectories(example: MaxExample, theta0: np.ndarray = (1.0, 0.0), *
     iters = _validate.integer("iters", iters, lo=0)
     step = _validate.positive("step", step)
     n_runs = _validate.integer("n_runs", n_runs, lo=1)
-    rng = np.random.default_rng(_validate.integer("seed", seed, lo=0))
+    rng = np.random.default_rng(effective_seed(seed))
     theta = np.tile(theta, (n_runs, 1))
     path = [theta]
     for _ in range(iters):

@@ -1,11 +1,9 @@
 """Interactive figures of lecture 02: counterexample 2 with an angle slider, and the non-smooth landscape
-L_ε(θ) with an ε slider. Each builder returns its controls and a ``go.FigureWidget`` updated in place."""
+L_ε(θ) with an ε slider. Each builder returns a :class:`~course_lib.viz.panel.Panel` (its controls and a
+``go.FigureWidget`` updated in place, with plain lists: see :mod:`course_lib.viz.panel`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,6 +14,7 @@ from course_lib.danskin.examples import ObtuseExample
 from course_lib.danskin.hull import danskin_descent_direction
 from course_lib.danskin.landscape import adversarial_logistic_1d, adversarial_logistic_1d_slope
 from course_lib.viz import widgets
+from course_lib.viz.panel import Panel
 from course_lib.viz.style import COLORS, SEQUENTIAL
 
 _ARROWS = [("u", COLORS["blue"], "solid"), ("v", COLORS["orange"], "solid"),
@@ -23,14 +22,8 @@ _ARROWS = [("u", COLORS["blue"], "solid"), ("v", COLORS["orange"], "solid"),
            ("γ* = −w/‖w‖", COLORS["green"], "solid")]
 
 
-@dataclass
-class Counterexample2Demo:
+class Counterexample2Demo(Panel):
     """``angle`` slider (degrees between u and v), ``info`` readout, ``fig`` (θ-plane | polar D_γ f(0))."""
-
-    angle: W.FloatSlider
-    info: W.HTML
-    fig: go.FigureWidget
-    controls: W.VBox
 
 
 def counterexample2_numbers(angle: float, t: float = 1e-3) -> dict[str, float | np.ndarray]:
@@ -81,37 +74,32 @@ def counterexample2_demo(angle: float = 135.0, t: float = 1e-3) -> Counterexampl
                                              "ticktext": ["D = −1", "D = 0", "D = +1"]}},
                        title="Counterexample 2: −∇ at either maximiser ascends; the min-norm direction "
                              "descends")
-    fig = go.FigureWidget(base)
+    panel = Counterexample2Demo(base, {"angle": slider}, info)
 
     def redraw(change: object = None) -> None:
-        nums = counterexample2_numbers(float(slider.value), t)
+        nums = counterexample2_numbers(float(panel.angle.value), t)
         u, v, d = nums["u"], nums["v"], nums["direction"]
         D = directional_derivative(np.stack([u, v]), gammas)
         marks = np.stack([-u, -v, d])
-        with fig.batch_update():
-            fig.data[0].z = np.maximum(X * u[0] + Y * u[1], X * v[0] + Y * v[1])
-            for trace, vec in zip(fig.data[1:6], (u, v, -u, -v, d)):
-                trace.x, trace.y = _segment(vec)
-            fig.data[7].r = 1 + D
-            fig.data[8].r = 1 + directional_derivative(np.stack([u, v]), marks)
-            fig.data[8].theta = np.degrees(np.arctan2(marks[:, 1], marks[:, 0]))
-        info.value = (f"⟨u, v⟩ = {nums['uv']:+.3f}; change of f after a step t = {t:g}: "
-                      f"along −u {nums['df_minus_u']:+.3e}, along −v {nums['df_minus_v']:+.3e}, "
-                      f"along γ* {nums['df_direction']:+.3e}")
+        updates = {0: {"z": np.maximum(X * u[0] + Y * u[1], X * v[0] + Y * v[1])}}
+        for index, vec in enumerate((u, v, -u, -v, d), start=1):
+            xs_, ys_ = _segment(vec)
+            updates[index] = {"x": xs_, "y": ys_}
+        updates[7] = {"r": 1 + D}
+        updates[8] = {"r": 1 + directional_derivative(np.stack([u, v]), marks),
+                      "theta": np.degrees(np.arctan2(marks[:, 1], marks[:, 0]))}
+        panel.restyle(updates)
+        panel.readout.value = (f"⟨u, v⟩ = {nums['uv']:+.3f}; change of f after a step t = {t:g}: "
+                               f"along −u {nums['df_minus_u']:+.3e}, along −v {nums['df_minus_v']:+.3e}, "
+                               f"along γ* {nums['df_direction']:+.3e}")
 
-    slider.observe(redraw, names="value")
-    redraw()
-    return Counterexample2Demo(angle=slider, info=info, fig=fig, controls=W.VBox([slider, info]))
+    panel.observe(redraw)
+    panel.draw(redraw)
+    return panel
 
 
-@dataclass
-class LandscapeDemo:
+class LandscapeDemo(Panel):
     """``eps`` slider, ``info`` readout, ``fig`` (L_ε(θ) | its slope with the jump at 0)."""
-
-    eps: W.FloatSlider
-    info: W.HTML
-    fig: go.FigureWidget
-    controls: W.VBox
 
 
 def landscape_demo(eps: float = 0.6, theta_max: float = 5.0) -> LandscapeDemo:
@@ -136,22 +124,21 @@ def landscape_demo(eps: float = 0.6, theta_max: float = 5.0) -> LandscapeDemo:
     base.update_layout(height=400, legend={"orientation": "h", "y": -0.25},
                        title="L_ε(θ) = max over |Δ| ≤ ε of log(1 + exp(θΔ)) = log(1 + exp(ε|θ|)) "
                              "(Liu et al. 2020)")
-    fig = go.FigureWidget(base)
+    panel = LandscapeDemo(base, {"eps": slider}, info)
 
     def redraw(change: object = None) -> None:
-        e = float(slider.value)
+        e = float(panel.eps.value)
         theta = np.r_[left, right]
         slope_left = adversarial_logistic_1d_slope(left, e, "left")
         slope_right = adversarial_logistic_1d_slope(right, e, "right")
-        with fig.batch_update():
-            fig.data[1].x, fig.data[1].y = theta, adversarial_logistic_1d(theta, e)
-            fig.data[2].x, fig.data[2].y = left, slope_left
-            fig.data[3].x, fig.data[3].y = right, slope_right
-            fig.data[4].y = [slope_left[-1], slope_right[0]]
+        panel.restyle({1: {"x": theta, "y": adversarial_logistic_1d(theta, e)},
+                       2: {"x": left, "y": slope_left},
+                       3: {"x": right, "y": slope_right},
+                       4: {"y": [slope_left[-1], slope_right[0]]}})
         jump = slope_right[0] - slope_left[-1]
-        info.value = (f"ε = {e:.2f}: slopes at θ = 0 are {slope_left[-1]:+.3f} (left) and "
-                      f"{slope_right[0]:+.3f} (right); the gradient jumps by {jump:.3f} = ε")
+        panel.readout.value = (f"ε = {e:.2f}: slopes at θ = 0 are {slope_left[-1]:+.3f} (left) and "
+                               f"{slope_right[0]:+.3f} (right); the gradient jumps by {jump:.3f} = ε")
 
-    slider.observe(redraw, names="value")
-    redraw()
-    return LandscapeDemo(eps=slider, info=info, fig=fig, controls=W.VBox([slider, info]))
+    panel.observe(redraw)
+    panel.draw(redraw)
+    return panel

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 MD5 = "c58f30108f718f92721af3b95e74349a"
@@ -36,6 +37,14 @@ FOLDER = "cifar-10-batches-py"
 TRAIN_FILES = tuple(f"data_batch_{i}" for i in range(1, 6))
 TEST_FILE = "test_batch"
 META_FILE = "batches.meta"
+# md5 of each file of the official archive (the same values as torchvision's CIFAR10 class)
+FILE_MD5 = {"data_batch_1": "c99cafc152244af753f735de768cd75f",
+            "data_batch_2": "d4bba439e000b95fd0a9bffe97cbabec",
+            "data_batch_3": "54ebc095f3ab1f0389bbae665268c751",
+            "data_batch_4": "634d18415352ddfa80567beed471001a",
+            "data_batch_5": "482c414d41f54cd18b22e5b47cb7c3cb",
+            "test_batch": "40351d587109b95175f43aff81a1287e",
+            META_FILE: "5ff9c542aee3614f3951f8cda6e48888"}
 CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 MEAN = (0.4914, 0.4822, 0.4465)   # per-channel statistics of the training set (as in Wong et al. 2020)
 STD = (0.2471, 0.2435, 0.2616)
@@ -43,6 +52,10 @@ STD = (0.2471, 0.2435, 0.2616)
 
 class DatasetNotFoundError(FileNotFoundError):
     """CIFAR-10 is not on disk and could not be downloaded."""
+
+
+class DataFileError(ValueError):
+    """A CIFAR-10 batch file is truncated, altered or not a batch file; the message names it and the fix."""
 
 
 class DownloadError(RuntimeError):
@@ -73,12 +86,48 @@ def read_batch(path: str | os.PathLike) -> dict:
     return {_key(k): v for k, v in raw.items()}
 
 
+def _redownload(root: Path) -> str:
+    return f"re-download it with `python -m course_lib.data.cifar10 --download {root}`"
+
+
+def read_checked_batch(path: Path, n_images: int | None = None) -> dict:
+    """:func:`read_batch` with a :class:`DataFileError` naming the file, its md5 (when the official one is
+    known) and the fix, instead of a bare unpickling or reshaping error."""
+    try:
+        batch = read_batch(path)
+        data, labels = np.asarray(batch["data"]), np.asarray(batch["labels"])
+        if data.ndim != 2 or data.shape[1] != 3072 or data.dtype != np.uint8 or len(labels) != len(data):
+            raise ValueError(f"'data' has shape {data.shape} and dtype {data.dtype} with {len(labels)} "
+                             "labels, expected (N, 3072) uint8 and N labels")
+        if n_images is not None and len(data) != n_images:
+            raise ValueError(f"it holds {len(data)} images, expected {n_images}")
+        if labels.size and not (0 <= labels.min() and labels.max() < len(CLASSES)):
+            raise ValueError("its labels are outside 0..9")
+    except (pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+            UnicodeDecodeError, IndexError) as err:
+        detail = str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+        known = FILE_MD5.get(path.name)
+        md5 = f"; its md5 is {_md5(path)}, the official file's is {known}" if known else ""
+        raise DataFileError(f"CIFAR-10 file {path} is truncated or altered ({detail}{md5}); delete "
+                            f"{path.parent} and {_redownload(path.parent.parent)}") from None
+    return {**batch, "data": data, "labels": labels}
+
+
 def find_cifar10(root: str | os.PathLike) -> Path:
     """The ``cifar-10-batches-py`` folder under ``root`` (or ``root`` itself); clear error when absent."""
     root = Path(root)
     for folder in (root / FOLDER, root):
         if all((folder / name).is_file() for name in (*TRAIN_FILES, TEST_FILE)):
             return folder
+    for folder in (root / FOLDER, root):
+        present = [name for name in (*TRAIN_FILES, TEST_FILE) if (folder / name).is_file()]
+        if present:
+            missing = [name for name in (*TRAIN_FILES, TEST_FILE) if name not in present]
+            what = ("the test split" if missing == [TEST_FILE] else
+                    "the training split" if TEST_FILE not in missing else "both splits")
+            raise DatasetNotFoundError(
+                f"CIFAR-10 in '{folder}' is incomplete: {what} is missing ({', '.join(missing)} not found); "
+                f"{_redownload(root)}")
     raise DatasetNotFoundError(
         f"CIFAR-10 not found under '{root}' (expected {root / FOLDER}/data_batch_1..5 and test_batch). "
         f"Download it on a machine with internet: `python -m course_lib.data.cifar10 --download {root}` "
@@ -90,7 +139,7 @@ def load_cifar10(root: str | os.PathLike, *, train: bool = True) -> tuple[torch.
     """Images as uint8 (N, 3, 32, 32) and labels as int64 (N,), on the CPU."""
     folder = find_cifar10(root)
     names = TRAIN_FILES if train else (TEST_FILE,)
-    parts = [read_batch(folder / name) for name in names]
+    parts = [read_checked_batch(folder / name) for name in names]
     x = np.concatenate([np.asarray(p["data"], dtype=np.uint8) for p in parts]).reshape(-1, 3, 32, 32)
     y = np.concatenate([np.asarray(p["labels"], dtype=np.int64) for p in parts])
     return torch.from_numpy(x), torch.from_numpy(y)
@@ -195,7 +244,7 @@ def _write_py2_pickle(path: Path, obj: dict) -> None:
 def fake_images(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``n`` learnable 32×32 RGB images (uint8, (n, 3072)) and labels: class c is a colour and a stripe
     orientation plus noise, so tiny models learn something in a smoke run."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(effective_seed(seed))
     labels = np.arange(n) % 10
     rng.shuffle(labels)
     hue = rng.uniform(40, 215, size=(10, 3, 1, 1))
@@ -281,13 +330,15 @@ class DeviceLoader:
         return count if self.max_batches is None else min(count, self.max_batches)
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        g = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
-        idx = self._indices(g)
+        g = torch.Generator().manual_seed(effective_seed(self.seed) * 100_003 + self.epoch)
+        idx = self._indices(g)          # the permutation is shared by the ranks (disjoint shards) ...
+        aug = g if self.rank == 0 else torch.Generator().manual_seed(   # ... the augmentation is per rank
+            effective_seed(self.seed + self.rank) * 100_003 + self.epoch + 1_000_000_007)
         for b in range(len(self)):
             sel = idx[b * self.batch_size:(b + 1) * self.batch_size]
             x = self.x[sel]
             if self.train:
-                x = random_crop_flip(x, generator=g)
+                x = random_crop_flip(x, generator=aug)
             x = x.float().div_(255)
             if self.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 N_CLASSES = 10
 
@@ -30,7 +31,7 @@ def load_digits(size: int = 8, test_size: float = 0.25, seed: int = 0,
 
     size = _validate.integer("size", size, lo=8, hi=256)
     test_size = _validate.number("test_size", test_size, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
-    seed = _validate.integer("seed", seed, lo=0)
+    seed = effective_seed(seed)
     bunch = _sk_load_digits()
     x = torch.tensor(bunch.images, dtype=torch.float32).unsqueeze(1) / 16.0
     y = torch.tensor(bunch.target, dtype=torch.int64)

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 KINDS = ("moons", "circles", "blobs", "linear")
 
@@ -29,7 +30,7 @@ def make_2d(kind: str = "moons", n: int = 400, noise: float = 0.1, seed: int = 0
     _validate.one_of("kind", kind, KINDS)
     n = _validate.integer("n", n, lo=2)
     noise = _validate.nonnegative("noise", noise)
-    seed = _validate.integer("seed", seed, lo=0)
+    seed = effective_seed(seed)
     if kind == "moons":
         x, y = make_moons(n, noise=noise, random_state=seed)
     elif kind == "circles":
@@ -55,7 +56,7 @@ def inject_features(x: torch.Tensor, y: torch.Tensor, beta: float, n_classes: in
     """
     beta = _validate.number("beta", beta, lo=0.0, hi=0.5)
     n_classes = _validate.integer("n_classes", n_classes, lo=2)
-    seed = _validate.integer("seed", seed, lo=0)
+    seed = effective_seed(seed)
     if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and len(x) == len(y)):
         raise ValueError("'x' and 'y' must be tensors with as many labels as inputs")
     if len(y) and not (0 <= int(y.min()) and int(y.max()) < n_classes):

@@ -21,6 +21,7 @@ from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial.distance import cdist
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 
 def _points(name: str, x: object) -> np.ndarray:
@@ -152,7 +153,7 @@ def empirical_w1_curve(dim: int, ns: object, *, repeats: int = 3, seed: int = 0)
     """Mean of :func:`empirical_w1` over ``repeats`` draws for each n in ``ns``; shape (len(ns),)."""
     ns = _validate.array("ns", ns, shape=(None,), dtype=int)
     repeats = _validate.integer("repeats", repeats, lo=1)
-    rng = np.random.default_rng(_validate.integer("seed", seed, lo=0))
+    rng = np.random.default_rng(effective_seed(seed))
     return np.array([np.mean([empirical_w1(dim, int(n), rng=rng) for _ in range(repeats)]) for n in ns])
 
 

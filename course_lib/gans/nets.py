@@ -12,6 +12,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm as _spectral_norm
 
 from course_lib import _validate
+from course_lib.seeding import torch_generator
 
 ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "elu": nn.ELU}
 
@@ -106,7 +107,7 @@ def neural_distance(x: torch.Tensor, y: torch.Tensor, *, hidden: int = 32, steps
     lr = _validate.positive("lr", lr)
     if x.ndim != 2 or y.ndim != 2 or x.shape[1] != y.shape[1]:
         raise ValueError(f"'y' must be (m, p) like 'x' (n, p), got {tuple(y.shape)} and {tuple(x.shape)}")
-    gen = torch.Generator().manual_seed(_validate.integer("seed", seed, lo=0))
+    gen = torch_generator(seed)
     X1 = (torch.randn(hidden, x.shape[1], generator=gen, dtype=x.dtype) / hidden).requires_grad_(True)
     X2 = (torch.randn(hidden, generator=gen, dtype=x.dtype) / hidden).requires_grad_(True)
     opt = torch.optim.Adam([X1, X2], lr=lr)

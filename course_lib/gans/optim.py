@@ -66,6 +66,8 @@ class GameOptimizer:
         self.k = 0                 # game steps made
         self.grad_evals = 0        # closure calls (the cost measure of seed 000's GAN figure)
         self.last_losses: tuple[torch.Tensor, torch.Tensor] | None = None
+        self.last_grad_norm: torch.Tensor | None = None   # max over the step's closure calls of ‖V‖ (no sync)
+        self._grad_norms: list[torch.Tensor] = []
         self._losses: list[tuple[torch.Tensor, torch.Tensor]] = []
         if method == "adam":
             self._torch_g = torch.optim.Adam(self.params_g, lr=self.lr_g, betas=betas)
@@ -100,6 +102,9 @@ class GameOptimizer:
         if player in ("both", "d"):
             grad_d = torch.autograd.grad(loss_d, self.params_d, allow_unused=True)
             grad_d = [torch.zeros_like(p) if g is None else g for g, p in zip(grad_d, self.params_d)]
+        norms = [g.detach().float().norm() for g in grad_g + grad_d]   # NaN/inf propagate into the max
+        if norms:
+            self._grad_norms.append(torch.linalg.vector_norm(torch.stack(norms)))
         return grad_g, grad_d
 
     def operator(self, closure: Closure) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -116,7 +121,7 @@ class GameOptimizer:
         (0-d tensors on the losses' device: no host sync until you convert them)."""
         if not callable(closure):
             raise TypeError("'closure' must be a callable returning (loss_g, loss_d)")
-        self._losses = []
+        self._losses, self._grad_norms = [], []
         if self.alternating:
             for _ in range(self.n_critic):
                 self._torch_step(closure, "d")
@@ -127,6 +132,7 @@ class GameOptimizer:
             self._minimax_step(closure)
         self.k += 1
         self.last_losses = self._losses[0]
+        self.last_grad_norm = torch.stack(self._grad_norms).max() if self._grad_norms else None
         return self.last_losses
 
     def _minimax_step(self, closure: Closure) -> None:

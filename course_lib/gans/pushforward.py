@@ -14,6 +14,7 @@ import numpy as np
 from scipy import stats
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 
 def pushforward(h: Callable[[np.ndarray], np.ndarray], n: int, *, dim: int = 1,
@@ -23,7 +24,7 @@ def pushforward(h: Callable[[np.ndarray], np.ndarray], n: int, *, dim: int = 1,
     dim = _validate.integer("dim", dim, lo=1)
     if not callable(h):
         raise TypeError(f"'h' must be a callable mapping noise arrays to samples, got {type(h).__name__}")
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = np.random.default_rng(effective_seed(0)) if rng is None else rng
     omega = rng.standard_normal(n) if dim == 1 else rng.standard_normal((n, dim))
     return np.asarray(h(omega))
 
@@ -48,7 +49,7 @@ class KSResult:
 
 def chi2_pushforward_test(n: int = 2000, *, seed: int = 0) -> tuple[np.ndarray, KSResult]:
     """Samples of h_2#N(0, 1) and the KS test against χ²(1); returns ``(samples, KSResult)``."""
-    samples = pushforward(power_map(2.0), n, rng=np.random.default_rng(_validate.integer("seed", seed, lo=0)))
+    samples = pushforward(power_map(2.0), n, rng=np.random.default_rng(effective_seed(seed)))
     res = stats.kstest(samples, stats.chi2(df=1).cdf)
     return samples, KSResult(float(res.statistic), float(res.pvalue))
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from course_lib import _validate
+from course_lib.seeding import torch_generator
 
 TARGETS = ("8gaussians", "25gaussians", "ring", "swissroll")
 
@@ -52,7 +53,7 @@ class Target:
 
     def sample_numpy(self, n: int, *, seed: int = 0, stratified: bool = False) -> np.ndarray:
         """n samples as a float64 numpy array (seeded)."""
-        gen = torch.Generator().manual_seed(_validate.integer("seed", seed, lo=0))
+        gen = torch_generator(seed)
         return self.sample(n, generator=gen, dtype=torch.float64, stratified=stratified).numpy()
 
 

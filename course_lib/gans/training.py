@@ -20,6 +20,7 @@ from course_lib.gans.losses import LOSSES, critic_loss, generator_loss
 from course_lib.gans.nets import make_critic, make_generator
 from course_lib.gans.optim import METHODS, GameOptimizer
 from course_lib.gans.targets import Target
+from course_lib.seeding import effective_seed, torch_generator
 
 
 @dataclass
@@ -51,7 +52,7 @@ class GanRun:
 
     def sample(self, n: int, *, seed: int = 1) -> np.ndarray:
         """n fresh generator samples as a numpy array (seeded noise)."""
-        gen = torch.Generator().manual_seed(seed)
+        gen = torch_generator(seed)
         with torch.no_grad():
             return self.generator(torch.randn(n, self.config["noise_dim"], generator=gen)).numpy()
 
@@ -78,13 +79,13 @@ def train_gan(target: Target, *, loss: str = "wgan-gp", method: str = "adam", st
     n_vis = _validate.integer("n_vis", n_vis, lo=1)
     gp_weight = _validate.nonnegative("gp_weight", gp_weight)
     alternating = n_critic > 1 if alternating is None else alternating
-    torch.manual_seed(_validate.integer("seed", seed, lo=0))
+    torch.manual_seed(effective_seed(seed))
     G = make_generator(noise_dim, hidden=hidden, depth=depth)
     D = make_critic(2, hidden=hidden, depth=depth, spectral=spectral)
     opt = GameOptimizer(G, D, method, lr_g=lr_g, lr_d=lr_d, betas=betas, alternating=alternating,
                         n_critic=n_critic, clip=clip, seg_alpha0=seg_alpha0, seg_k0=seg_k0)
-    data_gen = torch.Generator().manual_seed(seed + 1)
-    vis_noise = torch.randn(n_vis, noise_dim, generator=torch.Generator().manual_seed(seed + 2))
+    data_gen = torch_generator(seed + 1)
+    vis_noise = torch.randn(n_vis, noise_dim, generator=torch_generator(seed + 2))
 
     def closure() -> tuple[torch.Tensor, torch.Tensor]:
         real = target.sample(batch_size, generator=data_gen)

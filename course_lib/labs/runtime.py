@@ -38,6 +38,7 @@ import torch.distributed as dist
 from torch import nn
 
 from course_lib import _validate
+from course_lib.seeding import effective_seed
 
 PROFILES = ("smoke", "full")
 PRECISIONS = ("auto", "fp32", "bf16")
@@ -155,7 +156,7 @@ def make_runtime(device: str = "auto", precision: str = "auto", *, channels_last
 def seed_all(seed: int, *, deterministic: bool = True) -> None:
     """Seed Python, numpy and torch (all devices); with ``deterministic`` also ask torch for
     deterministic kernels (cuDNN benchmark off), which exact ``--resume`` relies on."""
-    _validate.integer("seed", seed, lo=0)
+    seed = effective_seed(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)
@@ -164,6 +165,32 @@ def seed_all(seed: int, *, deterministic: bool = True) -> None:
         torch.use_deterministic_algorithms(True, warn_only=True)
     torch.backends.cudnn.deterministic = deterministic
     torch.backends.cudnn.benchmark = not deterministic
+
+
+def rank_seed(seed: int, rank: int = 0) -> int:
+    """The seed of one DDP rank, ``effective_seed(seed + rank)``: rank 0 keeps the single-process seed,
+    the other ranks draw other random starts, noise and augmentation."""
+    return effective_seed(seed + rank)
+
+
+def seed_rank(seed: int, rt: Runtime) -> None:
+    """Reseed Python, numpy and torch with :func:`rank_seed` (call it after the model is built: the weights
+    come from the shared seed, and DDP broadcasts rank 0's anyway). A no-op on one process."""
+    if not rt.distributed:
+        return
+    s = rank_seed(seed, rt.rank)
+    random.seed(s)
+    np.random.seed(s % 2**32)
+    torch.manual_seed(s)
+
+
+def gather_rng_states(rt: Runtime) -> list[dict[str, Any]]:
+    """Every rank's :func:`rng_state` in rank order (collective under DDP; ``[rng_state()]`` otherwise)."""
+    if not rt.distributed:
+        return [rng_state()]
+    states: list[Any] = [None] * rt.world_size
+    dist.all_gather_object(states, rng_state())
+    return states
 
 
 def rng_state() -> dict[str, Any]:
@@ -368,3 +395,136 @@ def params_max_diff(model: nn.Module) -> float:
     diff = (flat - ref).abs().max().reshape(1)
     dist.all_reduce(diff, op=dist.ReduceOp.MAX)
     return float(diff)
+
+
+# ------------------------------------------------------------------------------------------ resume
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=_json_default))
+
+
+def check_same_run(stored: dict[str, Any], config: dict[str, Any], *, where: str | os.PathLike = "--out",
+                   may_change: tuple[str, ...] = ()) -> None:
+    """Raise ValueError naming every setting (but ``may_change``) where ``config`` differs from the
+    ``stored`` configuration of the checkpoint in ``where``: old → new, and what to do."""
+    old, new = _jsonable(stored), _jsonable(config)
+    changed = [k for k in sorted(set(old) | set(new)) if k not in may_change and old.get(k) != new.get(k)]
+    if changed:
+        diff = ", ".join(f"{k}: {old.get(k)!r} → {new.get(k)!r}" for k in changed)
+        raise ValueError(f"cannot resume: the checkpoint in {where} was made with other settings ({diff}); "
+                         "pass the same options to continue it, or another --out for a new run")
+
+
+def start_or_resume(ckpts: Checkpoints, config: dict[str, Any], *, resume: bool,
+                    map_location: str | torch.device = "cpu",
+                    may_change: tuple[str, ...] = ()) -> dict[str, Any] | None:
+    """The one rule both labs follow for ``--out`` and ``--resume``.
+
+    Without ``resume``: None (a fresh run), or FileExistsError when ``--out`` already holds a run. With
+    ``resume``: the last checkpoint, or :class:`CheckpointError` naming the folder when there is none,
+    or ValueError naming the settings that differ from the checkpoint's (see :func:`check_same_run`).
+    """
+    if not resume:
+        if ckpts.exists():
+            raise FileExistsError(f"--out {ckpts.dir} already holds a run; pass --resume to continue it, "
+                                  "or choose another --out")
+        return None
+    if not ckpts.exists():
+        raise CheckpointError(f"--resume: there is no checkpoint {CHECKPOINT_LAST} in {ckpts.dir} to resume; "
+                              "check --out, or drop --resume to start a new run there")
+    state = ckpts.load_last(map_location)
+    if not isinstance(state.get("config"), dict):
+        raise CheckpointError(f"checkpoint {ckpts.last} holds no run configuration; it is not a lab run")
+    check_same_run(state["config"], config, where=ckpts.dir, may_change=may_change)
+    return state
+
+
+# -------------------------------------------------------------------------------------- divergence
+DIVERGED_EXIT_CODE = 3   # the CLIs' exit status when training diverged (2: bad arguments or files)
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a non-finite loss, gradient norm or parameter; ``record`` is the logged event."""
+
+    def __init__(self, message: str, record: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.record = record or {}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4g}"
+
+
+class DivergenceGuard:
+    """Watch scalars (losses, gradient norms) for NaN/inf without a host synchronisation per step.
+
+    :meth:`observe` records, on the device, the first step where a watched value was not finite, which
+    value, and the last finite values; :meth:`check` (one synchronisation; call it where the loop syncs
+    anyway: before logging, evaluating and checkpointing) raises :class:`DivergenceError` with one line:
+    what diverged, at which step, the last finite values and ``hint`` (what to try). ``check(params=...)``
+    also checks parameters, so that a checkpoint is never written with NaN weights. Under DDP the
+    decision is collective (every rank raises, or none).
+    """
+
+    def __init__(self, names: tuple[str, ...], *, hint: str, unit: str = "iteration", key: str = "iter",
+                 device: str | torch.device = "cpu", runtime: Runtime | None = None) -> None:
+        self.names, self.hint, self.unit, self.key, self.runtime = tuple(names), hint, unit, key, runtime
+        self.device = torch.device(device)
+        self._first_bad = torch.full((), -1, dtype=torch.int64, device=self.device)
+        self._bad_values = torch.full((len(names),), math.nan, device=self.device)
+        self._last_ok = torch.full((len(names),), math.nan, device=self.device)
+        self._last_ok_step = torch.full((), -1, dtype=torch.int64, device=self.device)
+
+    def observe(self, step: int, **values: torch.Tensor | float) -> None:
+        """Record ``values`` (0-d tensors or floats, one per name) of ``step``; no host synchronisation."""
+        v = torch.stack([torch.as_tensor(values[n], device=self.device).detach().float().reshape(())
+                         for n in self.names])
+        ok = torch.isfinite(v).all()
+        fresh = self._first_bad < 0
+        newly_bad = fresh & ~ok
+        self._first_bad = torch.where(newly_bad, torch.full_like(self._first_bad, step), self._first_bad)
+        self._bad_values = torch.where(newly_bad, v, self._bad_values)
+        keep = fresh & ok
+        self._last_ok = torch.where(keep, v, self._last_ok)
+        self._last_ok_step = torch.where(keep, torch.full_like(self._last_ok_step, step), self._last_ok_step)
+
+    def check(self, step: int, *, params: list[torch.Tensor] | None = None,
+              last_checkpoint: str = "") -> None:
+        """Raise :class:`DivergenceError` if a watched value or (``params``) a parameter is not finite."""
+        bad_params = torch.zeros((), dtype=torch.bool, device=self.device)
+        if params:
+            finite = torch.stack([torch.isfinite(p.detach()).all().to(self.device) for p in params])
+            bad_params = ~finite.all()
+        flags = torch.stack([(self._first_bad >= 0).to(torch.int64), bad_params.to(torch.int64)])
+        if self.runtime is not None and self.runtime.distributed:
+            flags = flags.clone()
+            dist.all_reduce(flags, op=dist.ReduceOp.MAX)
+        bad_value, bad_param = (bool(f) for f in flags.tolist())      # the one host synchronisation
+        if not (bad_value or bad_param):
+            return
+        last_step = int(self._last_ok_step)
+        last = ", ".join(f"{n}={_fmt(x)}" for n, x in zip(self.names, self._last_ok.tolist()))
+        last_txt = (f"last finite values ({self.unit} {last_step}): {last}" if last_step >= 0
+                    else "no finite values before")
+        if int(self._first_bad) >= 0:
+            at = int(self._first_bad)
+            what = ", ".join(f"{n}={_fmt(x)}" for n, x in zip(self.names, self._bad_values.tolist())
+                             if not math.isfinite(x))
+        elif bad_value:
+            at, what = step, "another rank's loss or gradient norm"
+        else:
+            at, what = step, "the parameters (NaN or inf weights)"
+        record = {"event": "diverged", self.key: at, "what": what,
+                  "last_finite": {n: x if math.isfinite(x) else None
+                                  for n, x in zip(self.names, self._last_ok.tolist())},
+                  "last_finite_" + self.key: last_step if last_step >= 0 else None}
+        keep = f"; {last_checkpoint}" if last_checkpoint else ""
+        raise DivergenceError(f"training diverged at {self.unit} {at}: {what}; {last_txt}{keep}; "
+                              f"try {self.hint}", record)
+
+
+def grad_norm(params: list[torch.Tensor]) -> torch.Tensor:
+    """‖(∇θ₁, ∇θ₂, …)‖₂ of the parameters' ``.grad`` (0 when none has one); a device tensor, no sync."""
+    grads = [p.grad.detach() for p in params if p.grad is not None]
+    if not grads:
+        return torch.zeros(())
+    return torch.linalg.vector_norm(torch.stack([g.float().norm() for g in grads]))

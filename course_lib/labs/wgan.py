@@ -39,6 +39,7 @@ from course_lib.gans.losses import critic_loss, generator_loss
 from course_lib.gans.optim import GameOptimizer
 from course_lib.labs import quality, runtime
 from course_lib.models.dcgan import ARCHS, EMA, build_gan
+from course_lib.seeding import torch_generator
 
 OPTS = ("adam", "gda", "eg", "ogda", "seg_plus")
 ALTERNATING = ("adam", "gda")   # n_critic critic steps, then one generator step (seed 001's algorithm)
@@ -63,7 +64,25 @@ LOSSES: dict[str, LossSpec] = {
     "sn_hinge": LossSpec("hinge", "none", True, None, 2e-4, (0.5, 0.999), 1),        # Miyato et al. 2018
     "vanilla": LossSpec("nonsaturating", "batch", False, None, 2e-4, (0.5, 0.999), 1),  # DCGAN
 }
-GAME_LR = (0.02, 0.1)   # (lr_g, lr_d) of plain-gradient game methods (Pethick et al. 2023, SN hinge)
+# (lr_g, lr_d) of the plain-gradient game methods (gda, eg, ogda, seg_plus), per loss. Only the SN-hinge
+# pair has a published source; the others were measured (course_lib/labs/wgan.py smoke nets, widths 8 and
+# 32, batch 16, 3 seeds, 30-60 game steps; "diverged" = a NaN loss or parameter):
+GAME_LR: dict[str, tuple[float, float]] = {
+    # Pethick et al., ICLR 2023 (SEG+ on the SN-GAN hinge game); bounded by σ(W) = 1, no divergence seen.
+    "sn_hinge": (0.02, 0.1),
+    # The penalty λ‖∇d‖² is stiff: (0.02, 0.1) gave NaN within 4-10 steps for every method and (0.01, 0.01)
+    # spiked the loss ×4 under gda/ogda; (0.003, 0.003) stayed at the initial loss scale for all four
+    # methods at both widths (×3 margin to the spikes, ×30 to divergence).
+    "wgan_gp": (0.003, 0.003),
+    # Clipping to [-0.01, 0.01] bounds the critic after every step, so its step cannot blow up: (0.02, 0.1)
+    # was finite for all methods and seeds (|loss| < 0.5).
+    "wgan_clip": (0.02, 0.1),
+    # Batch-norm critic, non-saturating loss: (0.02, 0.1) stayed finite but the critic saturated
+    # (generator loss ≈ 45 at width 32); (0.01, 0.01) kept both players in the game.
+    "vanilla": (0.01, 0.01),
+}
+DIVERGED_HINT = ("a new run (another --out) with a smaller --lr-d and --lr-g (e.g. ÷10), or another --opt "
+                 "(adam is the published recipe)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +132,7 @@ def make_config(loss: str = "wgan_gp", opt: str = "adam", profile: str | None = 
     spec = LOSSES[loss]
     cfg: dict[str, Any] = dict(loss=loss, opt=opt, profile=profile, betas=spec.betas,
                                n_critic=spec.n_critic if opt in ALTERNATING else 1)
-    cfg["lr_g"], cfg["lr_d"] = (spec.lr, spec.lr) if opt == "adam" else GAME_LR
+    cfg["lr_g"], cfg["lr_d"] = (spec.lr, spec.lr) if opt == "adam" else GAME_LR[loss]
     if profile == "smoke":
         cfg.update(SMOKE, n_critic=min(cfg["n_critic"], 2))
     cfg.update({k: v for k, v in overrides.items() if v is not None})
@@ -186,7 +205,7 @@ class _Evaluator:
         self.classifier, self.cfg = classifier, cfg
         self.real = test01[: cfg.n_eval]
         self.real_feats = quality.extract_features(classifier.features, self.real)
-        self.z = torch.randn(cfg.n_eval, cfg.z_dim, generator=torch.Generator().manual_seed(cfg.seed + 1))
+        self.z = torch.randn(cfg.n_eval, cfg.z_dim, generator=torch_generator(cfg.seed + 1))
 
     @torch.no_grad()
     def __call__(self, generator: torch.nn.Module) -> dict[str, float]:
@@ -216,15 +235,6 @@ RESUMABLE_CHANGES = ("iters", "log_every", "eval_every", "sample_every", "ckpt_e
                      "threads")   # a resumed run may change these (e.g. train longer); nothing else
 
 
-def _check_same_run(stored: dict[str, Any], cfg: WGANConfig) -> None:
-    new = json.loads(json.dumps(dataclasses.asdict(cfg)))
-    old = json.loads(json.dumps(stored))
-    changed = [k for k in new if k not in RESUMABLE_CHANGES and old.get(k) != new[k]]
-    if changed:
-        raise ValueError(f"cannot resume: the run was made with other settings ({', '.join(changed)}: "
-                         f"{', '.join(f'{old.get(k)!r} → {new[k]!r}' for k in changed)}); use another --out")
-
-
 def train(cfg: WGANConfig, out: str | Path, *, data: str | Path | None = None, resume: bool = False,
           progress: bool = True, on_step: StepHook | None = None) -> dict[str, Any]:
     """Run (or resume) one GAN training; returns the summary also written to ``out/summary.json``.
@@ -234,8 +244,9 @@ def train(cfg: WGANConfig, out: str | Path, *, data: str | Path | None = None, r
     2-core machine run many times faster on one thread); the previous setting is restored afterwards.
     """
     out = Path(out)
-    if runtime.Checkpoints(out).exists() and not resume:
-        raise FileExistsError(f"'{out}' already holds a run; pass --resume to continue it, or another --out")
+    state = runtime.start_or_resume(runtime.Checkpoints(out), dataclasses.asdict(cfg), resume=resume,
+                                    may_change=RESUMABLE_CHANGES)   # errors before any work
+    del state
     threads = torch.get_num_threads()
     if cfg.threads is not None:
         torch.set_num_threads(cfg.threads)
@@ -265,12 +276,12 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
     ema = EMA(runtime.unwrap(G), cfg.ema_beta)
     opt = GameOptimizer(G, D, cfg.opt, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=cfg.betas, n_critic=cfg.n_critic,
                         alternating=cfg.opt in ALTERNATING, clip=spec.clip)
-    z_grid = torch.randn(64, cfg.z_dim, generator=torch.Generator().manual_seed(cfg.seed + 2)).to(rt.device)
+    z_grid = torch.randn(64, cfg.z_dim, generator=torch_generator(cfg.seed + 2)).to(rt.device)
 
     start = 1
-    if resume and ckpts.exists():
-        state = ckpts.load_last(rt.device)
-        _check_same_run(state["config"], cfg)
+    state = runtime.start_or_resume(ckpts, dataclasses.asdict(cfg), resume=resume, map_location=rt.device,
+                                    may_change=RESUMABLE_CHANGES)
+    if state is not None:
         runtime.unwrap(G).load_state_dict(state["G"])
         runtime.unwrap(D).load_state_dict(state["D"])
         ema.load_state_dict(state["ema"])
@@ -291,15 +302,22 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
             loss_g = generator_loss(spec.kind, D, fake)
         return loss_g.float(), loss_d.float()
 
+    guard = runtime.DivergenceGuard(("loss_g", "loss_d", "grad_norm"), hint=DIVERGED_HINT, device=rt.device)
+    params = opt.params_g + opt.params_d
+    last_saved = start - 1 if state is not None else None
     t0, record = time.perf_counter(), {}
     for k in tqdm(range(start, cfg.iters + 1), initial=start - 1, total=cfg.iters, disable=not progress,
                   desc=f"{cfg.loss}/{cfg.opt}"):
         loss_g, loss_d = opt.step(closure)
-        ema.update(runtime.unwrap(G))
+        guard.observe(k, loss_g=loss_g, loss_d=loss_d, grad_norm=opt.last_grad_norm)   # no host sync
         if on_step is not None:
             on_step(k, opt)
         last, score = k == cfg.iters, None
-        if k % cfg.log_every == 0 or k % cfg.eval_every == 0 or last:   # the only host syncs of a step
+        saving = k % cfg.sample_every == 0 or k % cfg.ckpt_every == 0 or last
+        if k % cfg.log_every == 0 or k % cfg.eval_every == 0 or saving:   # the only host syncs of a step
+            _check_finite(guard, k, params, saving, out, last_saved, log)
+        ema.update(runtime.unwrap(G))
+        if k % cfg.log_every == 0 or k % cfg.eval_every == 0 or last:
             record = {"iter": k, "grad_evals": opt.grad_evals, "loss_g": float(loss_g),
                       "loss_d": float(loss_d)}
             if k % cfg.eval_every == 0 or last:
@@ -312,10 +330,24 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
             ckpts.save({"iter": k, "G": runtime.unwrap(G).state_dict(), "D": runtime.unwrap(D).state_dict(),
                         "ema": ema.state_dict(), "opt": opt.state_dict(), "rng": runtime.rng_state(),
                         "config": dataclasses.asdict(cfg)}, score=score)
+            last_saved = k
     summary = {**record, "best_fd_classifier": -ckpts.best_score,
                "seconds": round(time.perf_counter() - t0, 3), "config": dataclasses.asdict(cfg)}
     (out / "summary.json").write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def _check_finite(guard: runtime.DivergenceGuard, k: int, params: list[torch.Tensor], with_params: bool,
+                  out: Path, last_saved: int | None, log: runtime.MetricsLog) -> None:
+    """Stop at a NaN/inf loss or gradient norm (or parameter, before anything is saved): log the event in
+    metrics.jsonl and raise :class:`runtime.DivergenceError`; last.pt is not touched."""
+    kept = (f"{out / runtime.CHECKPOINT_LAST} (iteration {last_saved}) is kept and resumable"
+            if last_saved else "no checkpoint was written")
+    try:
+        guard.check(k, params=params if with_params else None, last_checkpoint=kept)
+    except runtime.DivergenceError as err:
+        log.log({**err.record, "message": str(err)})
+        raise
 
 
 # --------------------------------------------------------------------------------------------- CLI
@@ -360,6 +392,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if a.fid:
             summary["fid"] = final_fid(a.out, data=a.data)
             (Path(a.out) / "summary.json").write_text(json.dumps(summary, indent=1))
+    except runtime.DivergenceError as err:
+        parser.exit(runtime.DIVERGED_EXIT_CODE, f"error: {err}\n")
     except (ValueError, TypeError, FileExistsError, FileNotFoundError, runtime.CheckpointError) as err:
         parser.exit(2, f"error: {err}\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "config"}))
@@ -376,7 +410,7 @@ def final_fid(out: str | Path, *, data: str | Path | None, n: int = 10_000) -> f
     G.load_state_dict(state["ema"])
     G = G.to(device).eval()
     real = _images01(_load_data(cfg, data)[2][:n]).to(device)
-    z = torch.randn(len(real), cfg.z_dim, generator=torch.Generator().manual_seed(cfg.seed + 3))
+    z = torch.randn(len(real), cfg.z_dim, generator=torch_generator(cfg.seed + 3))
     with torch.no_grad():
         fake = torch.cat([(G(c.to(device)) + 1) / 2 for c in z.split(500)])
     return quality.fid(real, fake, extractor=net)

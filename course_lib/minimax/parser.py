@@ -108,7 +108,40 @@ def parse_formula(text: str) -> sp.Expr:
     return expr
 
 
+GRID = 21   # check_real samples Φ and V on a GRID × GRID grid of the drawing box
+
+
+def check_real(expr: sp.Expr, box: float, *, n: int = GRID) -> None:
+    """Refuse Φ unless Φ, ∂Φ/∂x and ∂Φ/∂y are real and finite on an n × n grid of [−box, box]²: a
+    :class:`FormulaError` names the first point and the value (e.g. log(−1) = iπ), instead of a
+    ``TypeError`` from the drawing code later."""
+    import numpy as np
+
+    g = np.linspace(-box, box, n)
+    xs, ys = np.meshgrid(g, g, indexing="ij")
+    for name, e in (("Φ", expr), ("∂Φ/∂x", sp.diff(expr, X)), ("∂Φ/∂y", sp.diff(expr, Y))):
+        f = sp.lambdify((X, Y), e, modules="numpy")
+        with np.errstate(all="ignore"):
+            try:
+                values = np.broadcast_to(np.asarray(f(xs + 0j, ys + 0j), dtype=complex), xs.shape)
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError) as err:
+                raise FormulaError(f"formula refused: {name} cannot be evaluated on the box "
+                                   f"[−{box:g}, {box:g}]² ({err})") from None
+        scale = np.maximum(np.abs(values.real), 1.0)
+        bad = ~np.isfinite(values) | (np.abs(values.imag) > 1e-9 * scale)
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            v = values[i, j]
+            kind = "not finite" if not np.isfinite(v) else f"complex ({v.real:.4g} {v.imag:+.4g}i)"
+            where = f"(x, y) = ({xs[i, j]:.4g}, {ys[i, j]:.4g})"
+            raise FormulaError(f"formula refused: {name} is {kind} at {where} in the drawing box "
+                               f"[−{box:g}, {box:g}]²; it must be real there (e.g. log "
+                               "and sqrt of a positive quantity: log(1 + x^2), sqrt(1 + y^2))")
+
+
 def custom_game(text: str, *, box: float = 2.0) -> Game:
-    """A :class:`Game` from the text of Φ(x, y) (x minimises); V is derived symbolically."""
+    """A :class:`Game` from the text of Φ(x, y) (x minimises); V is derived symbolically. Φ and V must be
+    real and finite on the drawing box [−box, box]² (see :func:`check_real`)."""
     expr = parse_formula(text)
+    check_real(expr, box)
     return Game(f"Φ = {text.strip()}", expr, "custom game typed by the user", box=box)

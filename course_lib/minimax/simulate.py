@@ -18,6 +18,7 @@ import numpy as np
 from course_lib import _validate
 from course_lib.minimax.algorithms import ALIASES, RELAXED, STEPS
 from course_lib.minimax.games import Game
+from course_lib.seeding import effective_seed
 
 Decay = Callable[[int], float]
 
@@ -88,7 +89,7 @@ def simulate(game: Game | Callable[[np.ndarray], np.ndarray], algorithm: str, z0
     step = _validate.positive("step", step)
     alpha = _validate.positive("alpha", alpha)
     sigma = _validate.nonnegative("sigma", sigma)
-    seed = _validate.integer("seed", seed, lo=0)
+    seed = effective_seed(seed)
     bound = _validate.positive("bound", bound)
     every = _validate.integer("every", every, lo=1)
     if sigma > 0 and name == "ppm":

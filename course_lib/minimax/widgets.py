@@ -1,14 +1,13 @@
 """Live widgets for the min-max lectures: a trajectory explorer and a "try your own game" panel.
 
-Each builder returns a :class:`Panel` with the ``controls`` (an ipywidgets box) and the ``fig`` (a
-plotly ``FigureWidget``); the controls' observers recompute with :func:`simulate` and update the
-figure in place. In a notebook: ``display(panel.controls); display(panel.fig)``. Tests drive them
-headlessly: set ``panel.step.value = 0.3`` and read ``panel.fig.data``.
+Each builder returns a :class:`Panel` (a :class:`course_lib.viz.panel.Panel`) with the ``controls`` (an
+ipywidgets box) and the ``fig`` (a plotly ``FigureWidget``); the controls' observers recompute with
+:func:`simulate` and update the figure in place; an error in a callback is shown in ``panel.message``
+and counted in ``panel.errors``. In a notebook: ``display(panel.controls); display(panel.fig)``. Tests
+drive them headlessly: set ``panel.step.value = 0.3`` and read ``panel.fig.data``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import ipywidgets as w
 import numpy as np
@@ -19,6 +18,7 @@ from course_lib.minimax.analysis import critical_points, local_nash
 from course_lib.minimax.games import Game
 from course_lib.minimax.parser import FormulaError, custom_game
 from course_lib.minimax.simulate import Run, simulate
+from course_lib.viz import panel as _panel
 from course_lib.viz.animate import contour, vector_field
 from course_lib.viz.style import PALETTE, ROLE_COLORS, color
 
@@ -26,22 +26,15 @@ METHODS = {"GDA": "gda", "AltGDA": "agda", "PPM": "ppm", "EG": "eg", "OGDA": "og
            "Popov": "popov", "EG+ (α = ½)": "eg+", "CurvatureEG+": "curvature-eg+"}
 
 
-@dataclass
-class Panel:
-    """The controls and figure of a widget, plus the last :class:`Run` (``run``) and its ``game``."""
+class Panel(_panel.Panel):
+    """The controls and figure of a widget, plus the last :class:`Run` (``run``) and its ``game``; the
+    readout is ``message``."""
 
-    controls: w.Box
-    fig: go.FigureWidget
-    game: Game
-    message: w.HTML
-    run: Run | None = None
-    widgets: dict = field(default_factory=dict)
-
-    def __getattr__(self, name: str) -> w.Widget:
-        try:
-            return self.__dict__["widgets"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, controls: w.Box, fig: go.Figure, game: Game, message: w.HTML, run: Run | None = None,
+                 widgets: dict | None = None) -> None:
+        super().__init__(fig, widgets, message, controls=controls)
+        self.game = game
+        self.run = run
 
 
 def _color(method: str) -> str:
@@ -56,9 +49,9 @@ def _paths(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return seq[:, 0], seq[:, 1]
 
 
-def _base_figure(game: Game, title: str) -> go.FigureWidget:
+def _base_figure(game: Game, title: str) -> go.Figure:
     lim = (-game.box, game.box)
-    fig = go.FigureWidget()
+    fig = go.Figure()
     fig.add_trace(contour(lambda x, y: game.phi(x, y), lim, lim, n=61))
     fig.add_trace(vector_field(game.V, lim, lim, n=15))
     fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name="critical points",
@@ -74,10 +67,9 @@ def _base_figure(game: Game, title: str) -> go.FigureWidget:
 def _draw(panel: Panel, run: Run, method: str) -> None:
     px, py = _paths(run.z)
     symbols = np.where(run.diverged, "x", "circle")
-    with panel.fig.batch_update():
-        panel.fig.data[3].update(x=px, y=py, line={"color": _color(method)}, name=f"{method} trajectories")
-        panel.fig.data[4].update(x=run.final[:, 0], y=run.final[:, 1],
-                                 marker={"color": _color(method), "symbol": symbols})
+    panel.restyle({3: {"x": px, "y": py, "line": {"color": _color(method)}, "name": f"{method} trajectories"},
+                   4: {"x": run.final[:, 0], "y": run.final[:, 1],
+                       "marker": {"color": _color(method), "symbol": symbols}}})
 
 
 def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", step: float = 0.2,
@@ -90,7 +82,7 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
     _validate.one_of("method", method, METHODS)
     fig = _base_figure(game, f"{game.name}: trajectories")
     sol = game.solutions
-    fig.data[2].update(x=sol[:, 0], y=sol[:, 1])
+    fig.data[2].update(x=sol[:, 0].tolist(), y=sol[:, 1].tolist())
     ws = {"method": w.Dropdown(options=list(METHODS)[:7], value=method, description="algorithm"),
           "step": w.FloatSlider(value=step, min=0.01, max=max_step, step=0.01, description="step α",
                                 continuous_update=False),
@@ -100,7 +92,7 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
     center = sol[0] if len(sol) else np.zeros(2)
 
     def update(_: object = None) -> None:
-        name = METHODS[ws["method"].value]
+        name = METHODS[panel.method.value]
         panel.run = run = simulate(game, name, starts, ws["steps"].value, step=ws["step"].value, bound=1e3)
         _draw(panel, run, name)
         r0, rk = (np.linalg.norm(run.z[[0, -1]] - center, axis=-1))
@@ -111,9 +103,8 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
                          f"(‖z_k − z*‖/‖z_0 − z*‖)^(1/k) = <b>{factor:.4f}</b>"
                          + (f"; {n_div} start(s) diverged (×)" if n_div else ""))
 
-    for widget in ws.values():
-        widget.observe(update, names="value")
-    update()
+    panel.observe(update)
+    panel.draw(update)
     return panel
 
 
@@ -150,12 +141,10 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
         lim = (-box, box)
         pts = critical_points(game, box, n=15)
         verdicts[:] = [f"z* = ({p[0]:.3f}, {p[1]:.3f}): {local_nash(game, p).verdict}" for p in pts[:6]]
-        with fig.batch_update():
-            bg = contour(lambda x, y: game.phi(x, y), lim, lim, n=61)
-            fig.data[0].update(x=bg.x, y=bg.y)
-            field_ = vector_field(game.V, lim, lim, n=15)
-            fig.data[1].update(x=field_.x, y=field_.y)
-            fig.data[2].update(x=pts[:, 0], y=pts[:, 1], text=verdicts, hoverinfo="text")
+        bg = contour(lambda x, y: game.phi(x, y), lim, lim, n=61)
+        field_ = vector_field(game.V, lim, lim, n=15)
+        panel.restyle({0: {"x": bg.x, "y": bg.y}, 1: {"x": field_.x, "y": field_.y},
+                       2: {"x": pts[:, 0], "y": pts[:, 1], "text": verdicts, "hoverinfo": "text"}})
         panel.game = game
         return True
 
@@ -173,9 +162,8 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
         if set_game():
             run_dynamics()
 
-    ws["formula"].observe(on_formula, names="value")
-    for key in ("method", "step", "steps", "x0", "y0"):
-        ws[key].observe(run_dynamics, names="value")
-    set_game()
-    run_dynamics()
+    panel.observe(on_formula, ["formula"])
+    panel.observe(run_dynamics, ["method", "step", "steps", "x0", "y0"])
+    panel.draw(set_game)
+    panel.draw(run_dynamics)
     return panel

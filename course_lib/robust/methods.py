@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.attacks import beta_attack, pgd
+from course_lib.robust.attacks import beta_attack, frozen, pgd
 from course_lib.robust.base import Method
 from course_lib.robust.metrics import fosc_closed_form
 
@@ -90,8 +90,9 @@ class TRADES(AdversarialMethod):
             p_nat = F.softmax(model(x), dim=1)
         x_adv = _project(x + 0.001 * torch.randn_like(x), x, self.eps)
         kl = lambda z: F.kl_div(F.log_softmax(model(z), dim=1), p_nat, reduction="sum")  # noqa: E731
-        for _ in range(self.steps):
-            x_adv = _project(x_adv + self.alpha * _input_grad(kl, x_adv).sign(), x, self.eps)
+        with frozen(model):       # like PGD/FGSM: the attack's backward computes no weight gradients
+            for _ in range(self.steps):
+                x_adv = _project(x_adv + self.alpha * _input_grad(kl, x_adv).sign(), x, self.eps)
         return x_adv.detach()
 
     def objective(self, model, x, x_adv, y):
@@ -129,17 +130,34 @@ class MART(AdversarialMethod):
 
 class BETAAT(AdversarialMethod):
     """BETA-AT (Robey, Latorre et al., seed 000): the inner max is the best targeted attack, PGD ascent on
-    each margin f_j − f_y, keep the j* with the largest margin; the outer loss is CE at that point."""
+    each margin f_j − f_y, keep the j* with the largest margin; the outer loss is CE at that point.
+
+    ``n_classes`` (the number of logits) is read once, from the first batch's clean forward in eval mode
+    when not given, and cached: no extra forward per step."""
 
     name = "BETA-AT"
 
-    def __init__(self, eps: float, alpha: float | None = None, steps: int = 10) -> None:
+    def __init__(self, eps: float, alpha: float | None = None, steps: int = 10,
+                 n_classes: int | None = None) -> None:
         self.eps, self.alpha, self.steps = _radius(eps, alpha, steps)
+        self.n_classes = None if n_classes is None else _validate.integer("n_classes", n_classes, lo=2)
+
+    def _classes(self, model: nn.Module, x: torch.Tensor) -> int:
+        if self.n_classes is None:
+            was_training = model.training
+            model.eval()                         # no batch-norm statistics from a side forward
+            try:
+                with torch.no_grad():
+                    self.n_classes = int(model(x[:2]).shape[1])
+            finally:
+                model.train(was_training)
+        return self.n_classes
 
     def perturb(self, model, x, y):
         if self.eps == 0:
             return x
-        return beta_attack(model, x, y, self.eps, self.alpha, self.steps).detach()
+        return beta_attack(model, x, y, self.eps, self.alpha, self.steps,
+                           n_classes=self._classes(model, x)).detach()
 
 
 class DynamicAT(AdversarialMethod):

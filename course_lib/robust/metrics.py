@@ -22,6 +22,7 @@ from torch import nn
 
 from course_lib import _validate
 from course_lib.robust.attacks import beta_attack, pgd
+from course_lib.seeding import torch_generator
 
 ATTACKS = ("pgd", "pgd-margin", "beta", "ensemble")
 
@@ -143,7 +144,7 @@ def linearity_error(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: flo
 def filter_normalized_direction(model: nn.Module, seed: int = 0) -> list[torch.Tensor]:
     """A random direction d with every filter (row of a weight tensor) rescaled to the norm of the
     corresponding filter of w; biases and 1-D parameters get d = 0 (Li et al. 2018)."""
-    gen = torch.Generator().manual_seed(_validate.integer("seed", seed, lo=0))
+    gen = torch_generator(seed)
     out = []
     for p in model.parameters():
         if p.dim() <= 1:

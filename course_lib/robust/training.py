@@ -14,6 +14,7 @@ Optional hooks a :class:`~course_lib.robust.base.Method` may define (all looked 
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from torch import nn
 
 from course_lib import _validate
 from course_lib.robust.base import Method
+from course_lib.seeding import torch_generator
 
 EvalFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], dict]
 
@@ -120,12 +122,13 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
     n_batches = -(-len(y_train) // batch_size)
     sched = make_scheduler(opt, schedule, lr, epochs, n_batches)
-    generator = torch.Generator().manual_seed(_validate.integer("seed", seed, lo=0))
+    generator = torch_generator(seed)
     batches_of = getattr(method, "batch_indices", default_batches)
     device_type = x_train.device.type
     history = History()
     best_score = -float("inf")
     bar = _progress(range(1, epochs + 1), progress, type(method).__name__)
+    step, last_loss = 1, None
     for epoch in bar:
         if hasattr(method, "start_epoch"):
             method.start_epoch(epoch, epochs)
@@ -136,7 +139,10 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
                 method.set_indices(idx)
             with torch.autocast(device_type, dtype=autocast, enabled=autocast is not None):
                 loss = method.step(model, x_train[idx], y_train[idx], opt)
+            if not math.isfinite(loss):           # a float already: checking it costs no host sync
+                _diverged(loss, epoch, step, last_loss, lr)
             total += loss * len(idx)
+            step, last_loss = step + 1, loss
             count += len(idx)
             if sched is not None:
                 sched.step()
@@ -156,6 +162,16 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
     history.select = select
     history.last_state = _state_copy(model)
     return history
+
+
+def _diverged(loss: float, epoch: int, step: int, last_loss: float | None, lr: float) -> None:
+    from course_lib.labs.runtime import DivergenceError
+
+    last = f"the last finite loss was {last_loss:.4g} (step {step - 1})" if last_loss is not None else \
+        "no finite loss before"
+    raise DivergenceError(f"training diverged at step {step} (epoch {epoch}): loss={loss}; {last}; try a "
+                          f"smaller lr (e.g. lr={lr / 10:g}) or another method/optimizer",
+                          {"event": "diverged", "step": step, "epoch": epoch, "last_finite_loss": last_loss})
 
 
 def _check_pair(name: str, pair: object) -> tuple[torch.Tensor, torch.Tensor]:

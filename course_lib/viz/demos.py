@@ -1,14 +1,12 @@
-"""Interactive demos of the welcome lecture, built as (controls, FigureWidget) pairs.
+"""Interactive demos of the welcome lecture, built as :class:`~course_lib.viz.panel.Panel` objects.
 
-Each builder returns an object holding its controls and its ``go.FigureWidget``; moving a control
-recomputes the numbers (``course_lib`` numerics) and updates the figure in place.
+Each builder returns a panel holding its controls and its ``go.FigureWidget``; moving a control
+recomputes the numbers (``course_lib`` numerics) and updates the figure in place. Errors in a callback
+are shown in the panel's readout (see :mod:`course_lib.viz.panel`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import ipywidgets as W
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -16,17 +14,12 @@ from plotly.subplots import make_subplots
 from course_lib import _validate
 from course_lib.toys import quadratic as q
 from course_lib.viz import widgets
+from course_lib.viz.panel import Panel
 from course_lib.viz.style import COLORS, SEQUENTIAL
 
 
-@dataclass
-class GDDemo:
+class GDDemo(Panel):
     """The step-size demo: ``eta`` slider, ``info`` readout, ``fig`` (contour | log-norm curve)."""
-
-    eta: W.FloatSlider
-    info: W.HTML
-    fig: go.FigureWidget
-    controls: W.VBox
 
 
 def gd_step_size_demo(A: np.ndarray = ((3.0, 0.0), (0.0, 1.0)), z0: tuple[float, float] = (1.5, 2.0),
@@ -60,23 +53,22 @@ def gd_step_size_demo(A: np.ndarray = ((3.0, 0.0), (0.0, 1.0)), z0: tuple[float,
     base.update_yaxes(title_text="‖z_k − z*‖ (log scale)", type="log", row=1, col=2)
     base.update_layout(height=420, legend={"orientation": "h", "y": -0.25},
                        title=f"Gradient descent, L = λ_max(A) = {L:g}, threshold 2/L = {threshold:.3g}")
-    fig = go.FigureWidget(base)
+    panel = GDDemo(base, {"eta": eta_slider}, info)
 
     def redraw(change: object = None) -> None:
-        e = float(eta_slider.value)
+        e = float(panel.eta.value)
         traj, status = q.gradient_descent(A, z0[None], e, steps)
         path = traj[:, 0]
         norms = np.maximum(np.linalg.norm(path, axis=1), 1e-300)
         rho = q.contraction_factor(A, e)
         k = np.arange(steps + 1)
-        with fig.batch_update():
-            fig.data[1].x, fig.data[1].y = np.clip(path[:, 0], -10 * lim, 10 * lim), path[:, 1]
-            fig.data[3].x, fig.data[3].y = k, norms
-            fig.data[4].x, fig.data[4].y = k, np.maximum(norms[0] * rho ** k, 1e-300)
+        panel.restyle({1: {"x": np.clip(path[:, 0], -10 * lim, 10 * lim), "y": path[:, 1]},
+                       3: {"x": k, "y": norms},
+                       4: {"x": k, "y": np.maximum(norms[0] * rho ** k, 1e-300)}})
         verdict = "converges" if rho < 1 else "diverges"
-        info.value = (f"η = {e:.3f} = {e / threshold:.2f} × (2/L); contraction factor ρ(η) = "
-                      f"max|1 − ηλ| = {rho:.3f}: GD <b>{verdict}</b>")
+        panel.readout.value = (f"η = {e:.3f} = {e / threshold:.2f} × (2/L); contraction factor ρ(η) = "
+                               f"max|1 − ηλ| = {rho:.3f}: GD <b>{verdict}</b>")
 
-    eta_slider.observe(redraw, names="value")
-    redraw()
-    return GDDemo(eta=eta_slider, info=info, fig=fig, controls=W.VBox([eta_slider, info]))
+    panel.observe(redraw)
+    panel.draw(redraw)
+    return panel

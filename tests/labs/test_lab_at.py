@@ -120,6 +120,8 @@ def test_two_process_gloo_ddp_keeps_replicas_identical(tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     final = _final(out)
     assert final["params_max_diff"] == 0.0
+    rngs = rt.load_checkpoint(out / "last.pt")["rng_ranks"]   # per-rank random starts and augmentation
+    assert len(rngs) == 2 and not torch.equal(rngs[0]["torch"], rngs[1]["torch"])
     start = rt.read_jsonl(out / "metrics.jsonl")[0]
     assert start["runtime"]["world_size"] == 2
     assert len([r for r in rt.read_jsonl(out / "metrics.jsonl") if r.get("final")]) == 1   # rank 0 logs

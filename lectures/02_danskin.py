@@ -1,0 +1,314 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lecture 02 — Danskin's theorem, its counterexamples and Danskin's Descent Direction
+#
+# Adversarial training minimises a **robust loss** $f(\theta) = \max_{\delta \in S} g(\theta, \delta)$.
+# To descend on $f$ we need its derivative, and Danskin's theorem gives it. This lecture makes one subtle
+# point visible and checks it with numbers: the gradient at *one* optimal adversary,
+# $-\nabla_\theta g(\theta, \delta^*)$, need **not** be a descent direction when the maximiser is not unique;
+# the steepest descent direction comes from the minimum-norm point of the convex hull of the gradients at
+# *all* maximisers (Danskin's Descent Direction, DDD / DDi).
+#
+# **You will learn**
+# - Danskin's theorem in its convex (Bertsekas) and general forms, and why the directional derivative is one-sided;
+# - two counterexamples to Madry et al.'s corollary, with the "descent" step that ascends;
+# - the min-norm point of a convex hull (simplex projection of Duchi et al. 2008) and the DDD direction;
+# - PGD-AT vs DDD on a synthetic example and on a small smooth network, and what DDD costs;
+# - why adversarial losses are non-smooth: the gradient jumps by $\varepsilon$.
+#
+# **Slides followed:** seed 003 (Latorre et al., ICLR 2023, presentation: Danskin, counterexamples 1–2, DDD,
+# synthetic example, cost), seed 001 (Danskin, Bertsekas and general forms, Corollary A.2), seed 000
+# (counterexample $|x|$, DDi), seed 004 (non-smooth adversarial loss landscape, Liu et al. NeurIPS 2020).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from IPython.display import display
+
+from course_lib import check, check_close, make_rng, report, seed_everything, setup
+from course_lib.danskin import ddd, directional, examples, hull, landscape, trajectories, widgets
+from course_lib.data.digits import load_digits
+from course_lib.models.small import MLP
+from course_lib.viz.animate import animate, contour
+from course_lib.viz.style import color
+
+setup(seed=0, threads=1)  # tiny models: one thread avoids OpenMP overhead on 2 shared cores
+
+# %% [markdown]
+# ## 1. Danskin's theorem
+#
+# Let $S$ be compact, $g(\cdot, \delta)$ differentiable with $\nabla_\theta g$ continuous on $\Theta \times S$,
+# $f(\theta) = \max_{\delta\in S} g(\theta,\delta)$ and $S^*(\theta) = \arg\max_{\delta\in S} g(\theta,\delta)$.
+#
+# - **Convex (Bertsekas) form** (seed 001): if every $g(\cdot,\delta)$ is convex, $f$ is convex and
+#   $\partial f(\theta) = \operatorname{conv}\{\nabla_\theta g(\theta,\delta^*) : \delta^* \in S^*(\theta)\}$;
+#   if $S^*(\theta) = \{\delta^*\}$, $f$ is differentiable with $\nabla f(\theta) = \nabla_\theta g(\theta, \delta^*)$.
+# - **General form** (seeds 001, 003): $f$ is directionally differentiable and
+#   $$D_\gamma f(\theta) = \lim_{t \downarrow 0} \frac{f(\theta + t\gamma) - f(\theta)}{t} = \max_{\delta \in S^*(\theta)} \langle \gamma, \nabla_\theta g(\theta, \delta)\rangle .$$
+#
+# The limit is **one-sided**: $D_{-\gamma} f \ne -D_\gamma f$ in general. $\gamma$ is a descent direction iff
+# $D_\gamma f(\theta) < 0$, i.e. iff $\langle\gamma, \nabla_\theta g(\theta,\delta)\rangle < 0$ for **every** maximiser.
+# Madry et al.'s corollary (A.2 on seed 001's slide) claims that $-\nabla_\theta g(\theta,\delta^*)$ is a descent
+# direction for *any* single maximiser $\delta^*$. Its proof used a two-sided limit (seed 003, "A mistake in the proof").
+#
+# `course_lib.danskin.directional` computes Danskin's formula and checks it against the one-sided difference
+# quotient at a point where the maximiser is not unique:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ex2 = examples.ObtuseExample()  # counterexample 2, u = (1, 0), v = (−1, −1)/√2
+theta = 0.3 * np.array([ex2.u[1] - ex2.v[1], ex2.v[0] - ex2.u[0]])  # on the kink <θ, u> = <θ, v>
+gammas = directional.unit_directions(12)[0]
+report("maximisers δ* at θ", ex2.maximizers(theta, tol=1e-9))
+danskin = directional.danskin_derivative(ex2, theta, gammas, tol=1e-9)
+finite_diff = directional.one_sided_difference(ex2.robust_loss, theta, gammas, t=1e-7)
+check("Danskin's formula = one-sided difference quotient in 12 directions (error < 1e-6)",
+      np.abs(danskin - finite_diff).max() < 1e-6)
+
+# %% [markdown]
+# ## 2. Counterexample 1: $f(x) = \max_{\delta\in[-1,1]} x\delta = |x|$ (seeds 000, 003)
+#
+# At $x = 0$ every $\delta \in [-1, 1]$ is a maximiser. Take $\delta^* = 1$: $-\nabla_x g(0, 1) = -1 \ne 0$.
+# Is it a descent direction? $f(0 - t) - f(0) = t > 0$: the "descent" step **ascends**. Here $x = 0$ is the
+# minimiser, $0 \in \operatorname{conv}\{-1, 1\}$, and no descent direction exists.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ex1, x0, t = examples.AbsExample(), np.zeros(1), 1e-3
+report("extreme maximisers at x = 0", ex1.maximizers(x0))
+for delta_star in ex1.maximizers(x0):
+    step = -ex1.grad_theta(x0, delta_star)  # −∇_x g(0, δ*)
+    change = directional.change_along(ex1.robust_loss, x0, step, t)
+    check(f"δ* = {delta_star:+.0f}: f(0 − t∇g) − f(0) > 0 (not a descent direction)",
+          change > 0, change)
+check("x = 0 is Danskin-stationary: the DDD direction is 0",
+      np.all(hull.danskin_descent_direction(ex1.active_gradients(x0)) == 0))
+
+# %%
+xs = np.linspace(-1, 1, 201)
+fig, ax = plt.subplots(figsize=(6, 3.6))
+_ = ax.plot(xs, ex1.robust_loss(xs[:, None]), color=color("black"), label="f(x) = |x|")
+_ = ax.plot(xs, xs, color=color("blue"), ls="--", label="g(x, δ*=1) = x")
+arrow = {"arrowstyle": "->", "color": color("red"), "lw": 2}
+_ = ax.annotate("", xy=(-0.5, -0.08), xytext=(0, -0.08), arrowprops=arrow)
+_ = ax.plot([0, -0.5], [0, 0.5], "o", color=color("red"))
+_ = ax.text(-0.75, -0.45, "step x = 0 → −0.5 along −∇g(0, 1)\nf goes up from 0 to 0.5",
+            color=color("red"))
+_ = ax.set(xlabel="parameter x", ylabel="robust loss f(x)",
+           title="Counterexample 1: the 'descent' step ascends")
+_ = ax.legend(loc="lower right")
+
+# %% [markdown]
+# ## 3. Counterexample 2: a point that is *not* a minimiser (seed 003)
+#
+# $S = [0, 1]$, unit vectors $u, v$ at an obtuse angle, $g(\theta,\delta) = \delta\langle\theta,u\rangle + (1-\delta)\langle\theta,v\rangle + \delta(\delta-1)$.
+# The term $\delta(\delta-1)$ makes $g$ convex in $\delta$, so $f(\theta) = \max(\langle\theta,u\rangle, \langle\theta,v\rangle)$
+# and $S^*(0) = \{0, 1\}$ with gradients $v$ and $u$. By Danskin,
+# $D_{-u} f(0) = D_{-v} f(0) = -\langle u, v\rangle > 0$: both single-maximiser steps ascend. Yet $\theta = 0$ is not a
+# minimiser: the min-norm point $w$ of $\operatorname{conv}\{u, v\}$ gives the descent direction $\gamma^* = -w/\|w\|$.
+# With $u = (1, 0)$, $v = (-1,-1)/\sqrt 2$ (the authors' `acat/toy.py`) and a step $t = 10^{-3}$:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+zero, t = np.zeros(2), 1e-3
+report("S*(0) and <u, v>", [*ex2.maximizers(zero), ex2.u @ ex2.v])
+for name, grad in (("u", ex2.u), ("v", ex2.v)):
+    change = directional.change_along(ex2.robust_loss, zero, -grad, t)
+    check_close(f"step along −{name}: f(−t{name}) − f(0)", change, 7.07e-4, tol=5e-7)
+point = hull.min_norm_point(np.stack([ex2.u, ex2.v]))
+gamma_star = -point.w / np.linalg.norm(point.w)
+check_close("min-norm point w = (u + v)/2 of conv{u, v}", point.w, (ex2.u + ex2.v) / 2, tol=1e-6)
+check_close("step along γ* = −w/‖w‖: f(tγ*) − f(0)",
+            directional.change_along(ex2.robust_loss, zero, gamma_star, t), -3.83e-4, tol=5e-7)
+
+# %% [markdown]
+# **Play with the angle.** The left panel shows $u$, $v$, the ascent steps $-u$, $-v$ (dashed) and $\gamma^*$ over the
+# contours of $f$. The right panel is the polar curve of $1 + D_\gamma f(0)$ over all unit $\gamma$: directions inside
+# the dotted unit circle descend. For an obtuse angle $-u$ and $-v$ lie outside; make the angle acute and they move inside.
+
+# %%
+demo2 = widgets.counterexample2_demo(angle=135.0)
+display(demo2.controls)
+display(demo2.fig)
+
+# %% [markdown]
+# ## 4. Danskin's Descent Direction (seed 003, Theorem 2)
+#
+# With a finite set of maximisers $\{\delta^{(1)},\dots,\delta^{(m)}\}$ and $M = [\nabla_\theta g(\theta,\delta^{(i)})]_i$,
+# $$\gamma^* = -\frac{M\alpha^*}{\|M\alpha^*\|},\qquad \alpha^* \in \arg\min_{\alpha\in\Delta_m} \|M\alpha\|^2 .$$
+# `hull.min_norm_point` solves this QP by accelerated projected gradient with the sort-based simplex projection of
+# Duchi et al. (2008): $\Pi_\Delta(v) = \max(v - \tau, 0)$. Its certificate: at the optimum
+# $\langle w, g_i\rangle \ge \|w\|^2$ for every $i$, so $\gamma^*$ decreases every active linearisation.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+report("projection of (0.5, 0.5, 3) onto the simplex", hull.project_simplex([0.5, 0.5, 3.0]))
+G = make_rng(0).normal(size=(10, 50))
+point = hull.min_norm_point(G)
+check("min-norm point w of 10 random gradients: min_i <w, g_i> ≥ (1 − 1e-8)‖w‖², ‖w‖",
+      np.min(G @ point.w) >= (1 - 1e-8) * point.w @ point.w, np.linalg.norm(point.w))
+
+# %% [markdown]
+# ## 5. The synthetic example: PGD-AT vs DDD
+#
+# Seed 003's synthetic example is $g(\theta,\delta) = \delta(\theta_1^2 + (\theta_2+1)^2) + (1-\delta)(\theta_1^2 + (\theta_2-1)^2)$,
+# $\delta\in[0,1]$, so $f(\theta) = \theta_1^2 + (|\theta_2|+1)^2$, minimal at $\theta = 0$ and non-smooth on $\theta_2 = 0$.
+# The authors' code (`acat/toy.py`) adds $-\delta(1-\delta)$: $g$ becomes convex in $\delta$, so **both** endpoints are
+# local maximisers and the inner gradient ascent (10 steps of size 1 from $\delta_0\sim U[0,1]$) lands on either one,
+# like PGD from random starts on a network. $f$ is unchanged. **Figures below use the code variant**, because it is the
+# one whose inner maximisation behaves like an attack; the slide variant gives the same picture (see the exercise).
+#
+# PGD-AT takes one maximiser per step, DDD takes $m = 10$; both step $\theta \leftarrow \theta + 0.1\,\gamma$ with a unit
+# $\gamma$ from $\theta_0 = (1, 0)$, 49 iterations, 20 seeded runs.
+
+# %%
+toy = examples.SyntheticExample.variant("code")
+runs = {name: trajectories.descent_trajectories(toy, m=m, iters=49, n_runs=20, seed=0)
+        for name, m in (("PGD", 1), ("DDD", 10))}
+F = {name: toy.robust_loss(path) for name, path in runs.items()}
+f_toy = lambda X, Y: toy.robust_loss(np.stack([X, Y], -1))  # noqa: E731
+background = [contour(f_toy, (-0.3, 1.1), (-0.7, 0.7), ncontours=20, name="contours of f(θ)")]
+fig = animate({name: path[:, :5] for name, path in runs.items()}, background=background, n_frames=50,
+              title="Synthetic example: PGD-AT zig-zags across θ₂ = 0, DDD goes straight (5 of 20 runs)",
+              xlabel="θ₁", ylabel="θ₂", xlim=(-0.3, 1.1), ylim=(-0.7, 0.7),
+              markers=[{"x": [0], "y": [0], "name": "minimiser θ = 0"}])
+fig.show()
+
+# %%
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+for name, values in F.items():
+    mean, std = values.mean(1), values.std(1)
+    _ = ax.plot(mean, color=color(name.lower()), label=f"{name} (mean of 20 runs)")
+    _ = ax.fill_between(np.arange(len(mean)), mean - std, mean + std, color=color(name.lower()), alpha=0.2)
+_ = ax.axhline(1.0, color=color("black"), ls=":", label="min f = 1")
+_ = ax.set(xlabel="iteration", ylabel="robust loss f(θ)",
+           title="Robust loss vs iteration (synthetic example)")
+_ = ax.legend()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+late = {name: values[10:].mean(0) for name, values in F.items()}  # mean f over iterations 10..49, per run
+for name, v in late.items():
+    report(f"{name}: mean robust loss over iterations 10-49 (mean, std over runs)", [v.mean(), v.std()])
+check("DDD reaches a lower robust loss than PGD-AT (averaged over 20 seeds)",
+      late["DDD"].mean() < late["PGD"].mean(), late["PGD"].mean() - late["DDD"].mean(), digits=2)
+slide = examples.SyntheticExample.variant("slide")
+F_slide = {m: slide.robust_loss(trajectories.descent_trajectories(slide, m=m))[10:].mean() for m in (1, 10)}
+check("same with the slide's formula (no −δ(1−δ) term)", F_slide[10] < F_slide[1],
+      F_slide[1] - F_slide[10], digits=2)
+
+# %% [markdown]
+# ## 6. DDD on a small smooth network (digits)
+#
+# The DDD theory needs a smooth loss in $\theta$: the authors swap ReLU for **CELU** and BatchNorm for GroupNorm, and use
+# SGD **without momentum** (seed 003). We train an MLP 64–64–10 with CELU on 8×8 digits, $\varepsilon = 0.1$ ($\ell_\infty$),
+# PGD-7 attacks, 40 steps of normalised SGD (learning rate 0.3), batch 128. `ddd.DDi` with $m = 1$ **is** PGD-AT (one
+# maximiser, same normalised step); with $m = 10$ it runs one PGD attack on the 10-times replicated batch and 10
+# backward passes. The robust loss (PGD-5) is measured on 100 test digits after every step.
+
+# %%
+x_train, y_train, x_test, y_test = load_digits()
+celu_mlp = lambda: MLP(64, (64,), activation="celu")  # noqa: E731
+compare = ddd.compare_descent(celu_mlp, x_train, y_train, eps=0.1, ms=(1, 10), iters=40, lr=0.3,
+                              eval_data=(x_test[:100], y_test[:100]), eval_steps=5, seed=0)
+fig, ax = plt.subplots(figsize=(6.4, 3.8))
+for m, res in compare.items():
+    name = "PGD-AT (m = 1)" if m == 1 else f"DDD (m = {m})"
+    _ = ax.plot(res["robust_loss"], color=color("pgd" if m == 1 else "ddd"), label=name,
+                ls="-" if m == 1 else "--")
+_ = ax.set(xlabel="training step", ylabel="robust test loss (nats)", title="CELU MLP on digits, ε = 0.1")
+_ = ax.legend()
+
+# %% [markdown]
+# The cost is measured in examples through the network (hardware-independent) and in seconds (this machine):
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ratio = compare[10]["examples"] / compare[1]["examples"]
+check("DDD / PGD-AT cost in examples through the network = m", ratio == 10, ratio)
+gap = abs(compare[10]["robust_loss"][-1] - compare[1]["robust_loss"][-1])
+check("on this small network both end at about the same robust loss (|difference| < 0.05 nats)", gap < 0.05,
+      gap)
+
+# %%
+print(f"measured wall-clock ratio DDD/PGD-AT: {compare[10]['seconds'] / compare[1]['seconds']:.1f}x "
+      f"({compare[1]['seconds']:.2f} s vs {compare[10]['seconds']:.2f} s for 40 steps)")
+
+# %% [markdown]
+# On this tiny MLP the wall-clock ratio stays below $m$: per-call overhead dominates and the $m$ attacks run as one
+# batched call. On a compute-bound network it approaches $m$ (about 10× for `CNN(activation="celu")` on digits in
+# our benchmark; the authors report 10–12× on ResNet-18, seed 003).
+#
+# Why no difference in the robust loss here? DDD only helps when the maximisers' gradients disagree. On a batch-averaged loss the $m$
+# gradients from different PGD starts are almost parallel, so the min-norm point is close to any one of them and
+# PGD-AT's step already descends on every linearisation. Seed 001 says the same: "in practice the lack of descent does
+# not seem to matter"; the authors report a steeper early increase of robustness on CIFAR-10, at a 10–12× cost (seed 003).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+seed_everything(0)
+net = MLP(64, (64,), activation="celu")
+res = ddd.ddd_direction(net, x_train[:128], y_train[:128], eps=0.1, steps=7, m=10)
+cosines = torch.nn.functional.normalize(res.grads, dim=1) @ torch.nn.functional.normalize(res.grads, dim=1).T
+check("the 10 maximisers' gradients are nearly parallel: min cosine > 0.99", cosines.min() > 0.99,
+      cosines.min(), digits=2)
+check("γ* descends on every maximiser's linearisation: max_i <γ*, g_i> < 0", res.inner.max() < 0,
+      res.inner.max(), digits=2)
+
+# %% [markdown]
+# ## 7. Adversarial losses are non-smooth (seed 004)
+#
+# Liu et al. (NeurIPS 2020): $\mathcal L_\varepsilon(\theta) = \max_{|\Delta|\le\varepsilon} \log(1 + e^{\theta\Delta}) = \log(1 + e^{\varepsilon|\theta|})$.
+# The maximiser jumps from $\Delta^* = -\varepsilon$ ($\theta \le 0$) to $+\varepsilon$ ($\theta > 0$), so the slope jumps
+# from $-\varepsilon/2$ to $+\varepsilon/2$: the gradient is not Lipschitz, $\|\nabla\mathcal L_\varepsilon(\theta_1) - \nabla\mathcal L_\varepsilon(\theta_2)\|
+# \le L_{\theta\theta}\|\theta_1-\theta_2\| + 2\varepsilon L_{\theta x}$. For a linear model the same happens at $w = 0$:
+# $\mathcal L_\varepsilon(w) = \frac1N\sum_i \log(1 + e^{-y_i w^\top x_i + \varepsilon\|w\|_*})$ (dual norm).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+thetas = np.linspace(-5, 5, 101)
+for eps in (0.6, 1.2):
+    closed = landscape.adversarial_logistic_1d(thetas, eps)
+    err = np.abs(closed - landscape.adversarial_logistic_1d_bruteforce(thetas, eps)).max()
+    check(f"ε = {eps}: closed form log(1 + e^(ε|θ|)) = brute-force max over Δ (error < 1e-12)",
+          err < 1e-12)
+    check_close(f"ε = {eps}: gradient jump of L_ε at θ = 0", landscape.gradient_jump_1d(eps), eps,
+                tol=1e-12)
+rng, e1, h = make_rng(0), np.eye(5)[0], 1e-7
+X, y = rng.normal(size=(50, 5)), rng.choice([-1.0, 1.0], size=50)
+L_lin = lambda w: landscape.adversarial_logistic_linear(w, X, y, eps=0.3, norm="linf")  # noqa: E731
+jump = (L_lin(h * e1) - L_lin(0 * e1)) / h + (L_lin(-h * e1) - L_lin(0 * e1)) / h
+check_close("linear logistic model, ℓ∞ budget ε = 0.3: slope jump at w = 0 along e₁", jump, 0.3,
+            tol=1e-5)
+
+# %%
+demo_l = widgets.landscape_demo(eps=0.6)
+display(demo_l.controls)
+display(demo_l.fig)
+
+# %% [markdown]
+# ## Summary and exercises
+#
+# - One maximiser is not enough: $-\nabla_\theta g(\theta,\delta^*)$ can ascend when $S^*(\theta)$ has several elements
+#   (counterexamples 1 and 2); the min-norm point of the hull of all active gradients gives the steepest descent direction.
+# - DDD costs about $m$ times PGD-AT; it pays off where maximisers disagree (synthetic example), much less on a small
+#   smooth network where their gradients are nearly parallel.
+# - The adversarial loss is non-smooth wherever the maximiser jumps; its gradient jumps by $O(\varepsilon)$.
+#
+# **Exercises.** (1) In the counterexample-2 widget, find the angle at which $-u$ stops being an ascent direction.
+# (2) Rerun section 5 with `examples.SyntheticExample.variant("slide")` and explain why PGD-AT's zig-zag changes.
+# (3) Increase ε in section 6 to 0.3: does the minimum cosine between the maximisers' gradients drop?

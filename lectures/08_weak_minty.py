@@ -1,0 +1,217 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 08 · When do the algorithms converge? Weak Minty solutions, EG+, CEG+ and BC-SEG+
+#
+# **What you will learn**
+# - the weak Minty variational inequality (weak MVI) $\langle V(z), z - z^*\rangle \ge \rho\|V(z)\|^2$ and what
+#   a negative $\rho$ allows: $V$ may point *away* from the solution;
+# - how to estimate $\rho$ and the Lipschitz constant $L$ of $V$ on a box, and which of our examples satisfy
+#   $\rho > -1/(2L)$;
+# - why EG fails on the linear family with $\rho < 0$ and how EG+ (a shorter update step) fixes it, with the
+#   tight threshold $\alpha < 1 + 2\rho L$ drawn as a phase diagram;
+# - the CEG+ variants (fixed, adaptive, curvature) on the forsaken cycle, and stochastic SEG stuck on a cycle
+#   against the bias-corrected BC-SEG+.
+#
+# **Slides:** `000_868ecf87260a696f.txt`, section *When do the algorithms converge?* (weak MVI, EG+ for
+# $\rho > -\frac{1}{8L}$, Pethick et al. for $\rho > -\frac{1}{2L}$, matching lower bounds, stochastic and
+# adaptive variants). Verified constants: research note `minimax.md` §3.
+
+# %%
+import numpy as np
+import plotly.graph_objects as go
+
+from course_lib import check, check_close, setup
+from course_lib.minimax import (
+    almost_bilinear,
+    forsaken,
+    global_forsaken,
+    linear_weak_mvi,
+    lipschitz,
+    multipliers,
+    power_decay,
+    radius_range,
+    simulate,
+    weak_mvi_rho,
+)
+from course_lib.viz.animate import animate, vector_field
+
+setup(seed=0)
+
+# %% [markdown]
+# ## 1. The weak Minty condition
+#
+# A solution $z^*$ (a zero of $V$) is a **weak Minty solution** with constant $\rho$ if
+# $$\langle V(z), z - z^*\rangle \ge \rho\,\|V(z)\|^2 \quad \text{for all } z.$$
+# For $\rho \ge 0$, $-V$ never points away from $z^*$ (monotone games such as $xy$ have $\rho = 0$). For
+# $\rho < 0$, $V$ may point away by an amount controlled by $\|V\|^2$. The best constant is
+# $\hat\rho = \inf_z \langle V(z), z - z^*\rangle / \|V(z)\|^2$.
+#
+# On the almost-bilinear game $\Phi = xy + \epsilon\phi(y)$, $\langle V(z), z\rangle = -\epsilon y^2(1 - y^2)$:
+# the dynamics $-V$ push **away** from $z^* = 0$ in the band $|y| < 1$ (orange below).
+
+# %%
+ab = almost_bilinear(0.3)
+g = np.linspace(-1.5, 1.5, 121)
+Z = np.stack(np.meshgrid(g, g), axis=-1)
+V = ab.V(Z)
+ratio = np.einsum("...d,...d->...", V, Z) / np.maximum(np.einsum("...d,...d->...", V, V), 1e-12)
+fig = go.Figure(go.Heatmap(x=g, y=g, z=np.clip(ratio, -0.5, 0.5), zmid=0, colorscale="PuOr_r",
+                           colorbar={"title": "⟨V, z−z*⟩/‖V‖²"}))
+fig.add_trace(vector_field(ab.V, (-1.5, 1.5), (-1.5, 1.5), n=13, name="−V(z)"))
+fig.update_layout(title="almost bilinear, ε = 0.3: −V points away from z* = 0 where the ratio < 0",
+                  xaxis_title="x (min player)", yaxis_title="y (max player)", height=500)
+fig.show()
+
+# %% [markdown]
+# ## 2. ρ and L of the examples
+#
+# `weak_mvi_rho` evaluates the ratio on a 201 × 201 grid of the box and refines the best points with
+# L-BFGS-B; `lipschitz` maximises $\|J_V(z)\|_2$. Both depend on the domain, which we state.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for eps, inside in [(0.1, True), (0.3, False)]:
+    rho, _ = weak_mvi_rho(almost_bilinear(eps), [0.0, 0.0], 1.5)
+    L, _ = lipschitz(almost_bilinear(eps), 1.5)
+    check_close(f"almost bilinear ε = {eps}: ρ = −ε (box 1.5)", rho, -eps, tol=1e-5)
+    where = "inside the weak-MVI class, ρ > −1/(2L)" if inside else "outside it, ρ < −1/(2L)"
+    check(f"  ε = {eps} lies {where}; L and −1/(2L)", (rho > -1 / (2 * L)) == inside, [L, -1 / (2 * L)])
+
+# %%
+# NBVAL_CHECK_OUTPUT
+fs = forsaken(0.45)
+rho_f, arg_f = weak_mvi_rho(fs, fs.solutions[0], 1.5)
+L_f, _ = lipschitz(fs, 1.5)
+check_close("forsaken: ρ on [−1.5, 1.5]², at z", [rho_f, *arg_f], [-1.52057, -0.2581, 0.7917], tol=2e-3)
+check("forsaken: ρ ≪ −1/(2L), the theory does not cover it", rho_f < -1 / (2 * L_f), [L_f, -1 / (2 * L_f)])
+gf = global_forsaken()
+rho_g, _ = weak_mvi_rho(gf, [0.0, 0.0], 4 / 3)
+L_g, _ = lipschitz(gf, 4 / 3)
+check_close("global forsaken (box 4/3): ρ and L", [rho_g, L_g], [-0.11973, 3.0224], tol=1e-4)
+check("global forsaken: ρ > −1/(2L), covered by CEG+ / BC-SEG+", rho_g > -1 / (2 * L_g), -1 / (2 * L_g))
+
+# %% [markdown]
+# ## 3. EG vs EG+ on the linear family: a tight threshold
+#
+# $\Phi = a\,xy + \tfrac b2 x^2 - \tfrac b2 y^2$ with $b < 0$ gives $V(z) = \begin{pmatrix} b & a\\ -a & b\end{pmatrix} z$,
+# $L = \sqrt{a^2 + b^2}$ and $\rho = b/L^2$ exactly; the origin repels the flow. **EG+** extrapolates with
+# $\gamma$ and updates with a shorter step $\alpha\gamma$:
+# $$\bar z = z - \gamma V(z), \qquad z^+ = z - \alpha\gamma V(\bar z).$$
+# On eigenvalue $\mu$ the multiplier is $1 - \alpha\gamma\mu + \alpha\gamma^2\mu^2$. With $\gamma = 1/L$ it
+# contracts **iff $\alpha < 1 + 2\rho L$**; as $\alpha \to 0$ this is the slide's $\rho > -\frac{1}{2L}$,
+# the matching lower bound. EG is $\alpha = 1$: it diverges for every $\rho < 0$.
+# Example: $L = 3$, $\rho = -1/9$ ($a = 2\sqrt2$, $b = -1$), threshold $\alpha = 1/3$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+lin = linear_weak_mvi(-1 / 3, L=3.0)
+mu = -1 + 2j * np.sqrt(2)
+for alpha, name in [(1.0, "1"), (0.5, "1/2"), (1 / 3, "1/3"), (0.25, "1/4")]:
+    run = simulate(lin, "eg+", [[1.0, 0.5]], 100, step=1 / 3, alpha=alpha, bound=1e30, every=50)
+    measured = (np.linalg.norm(run.z[-1]) / np.linalg.norm(run.z[-2])) ** (1 / 50)
+    check_close(f"α = {name}: measured factor ≈ |1 − αγμ + αγ²μ²|", measured,
+                abs(multipliers("eg+", mu, 1 / 3, alpha=alpha)), tol=1e-6)
+
+# %% [markdown]
+# **Phase diagram.** For 41 values of $\rho L \in [-0.5, 0]$ (with $L = 1$) and 40 relaxations $\alpha$,
+# run EG+ ($\gamma = 1/L$) for 400 steps and mark whether $\|z\|$ shrank. The frontier is the line
+# $\alpha = 1 + 2\rho L$. All 41 games run in one batch: `simulate` also accepts any function $V$ that maps
+# $(N, 2)$ arrays to $(N, 2)$ arrays, here one linear game per row.
+
+# %%
+rho_L = np.linspace(-0.5, 0.0, 41)
+alphas = np.linspace(0.025, 1.0, 40)
+M = np.stack([[rho_L, np.sqrt(1 - rho_L**2)], [-np.sqrt(1 - rho_L**2), rho_L]]).transpose(2, 0, 1)  # (41, 2, 2)
+batch_V = lambda z: np.einsum("nij,nj->ni", M, z)  # noqa: E731
+shrinks = np.array([np.linalg.norm(simulate(batch_V, "eg+", np.ones((41, 2)), 400, step=1.0, alpha=a,
+                                            bound=1e30, every=400).final, axis=1) < np.sqrt(2) for a in alphas])
+phase = go.Figure(go.Heatmap(x=rho_L, y=alphas, z=shrinks.astype(float), showscale=False,
+                             colorscale=[[0, "#D55E00"], [1, "#009E73"]]))
+phase.add_scatter(x=rho_L, y=1 + 2 * rho_L, mode="lines", name="α = 1 + 2ρL", line={"color": "black"})
+phase.update_layout(title="EG+ on the linear family: converges (green) / diverges (red)", xaxis_title="ρL",
+                    yaxis_title="relaxation α (update step αγ, γ = 1/L)", height=460, yaxis_range=[0, 1])
+phase.show()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+predicted = alphas[:, None] < 1 + 2 * rho_L[None, :]
+clear = np.abs(alphas[:, None] - (1 + 2 * rho_L[None, :])) > 0.02
+agree = float(np.mean(shrinks[clear] == predicted[clear]))
+check("simulated phase diagram agrees with α < 1 + 2ρL away from the frontier", agree == 1.0, agree)
+check("EG (α = 1) diverges for every ρ < 0", not shrinks[-1, rho_L < 0].any())
+
+# %% [markdown]
+# ## 4. Escaping the forsaken cycle: the CEG+ family
+#
+# Pethick et al. (ICLR 2022) write the step with a projection $Q$ onto the box $[-1.5, 1.5]^2$:
+# $H z = z - \gamma V(z)$, $\bar z = Q(Hz)$, $d = \bar z - \gamma V(\bar z) - Hz$, $z^+ = z + \alpha d$.
+# **CEG+** fixes $\gamma = 1/L$, $\alpha = \tfrac12$; **AdaptiveEG+** sets
+# $\alpha = \sigma/\gamma + \langle \bar z - z, d\rangle/\|d\|^2$ with $\sigma = -0.99\gamma/2$;
+# **CurvatureEG+** also chooses $\gamma$ locally, $\gamma_0 = \nu/\|J_V(z)\|$ with backtracking. Forsaken is
+# *outside* the weak-MVI class (ρ ≪ −1/(2L)), yet the local step $\gamma \approx 0.7 \gg 1/L = 0.08$ lets
+# CurvatureEG+ escape. 16 starts on the grid $\{-1.2, -0.45, 0.3, 1.05\}^2$; we plot the points $\bar z^k$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+starts = np.array([(x, y) for x in (-1.2, -0.45, 0.3, 1.05) for y in (-1.2, -0.45, 0.3, 1.05)])
+z_star = fs.solutions[0]
+settings = {"EG": ("ceg+", dict(alpha=1.0)), "CEG+": ("ceg+", {}), "AdaptiveEG+": ("adaptive-eg+", {})}
+for name, (method, kw) in settings.items():
+    run = simulate(fs, method, starts, 500, step=1 / L_f, box=1.5, every=500, **kw)
+    d = np.linalg.norm(run.z_bar - z_star, axis=1)
+    check(f"{name} (γ = 1/L, 500 steps): starts within 1e-2 of z*", (d < 1e-2).sum() == 0, int((d < 1e-2).sum()))
+curv = simulate(fs, "curvature-eg+", starts, 200, step=10.0, box=1.5, nu=0.8, tau=0.8)
+d = np.linalg.norm(curv.z_bar - z_star, axis=1)
+check("CurvatureEG+ (ν = τ = 0.8, 200 steps): starts within 1e-2 of z*", (d < 1e-2).sum() == 16, int((d < 1e-2).sum()))
+
+# %%
+ceg = simulate(fs, "ceg+", starts, 200, step=1 / L_f, box=1.5)
+lim = (-1.6, 1.6)
+fig = animate({"CEG+": ceg.z, "CurvatureEG+": curv.z}, colors=["#56B4E9", "#0072B2"],
+              background=[vector_field(fs.V, lim, lim, n=15)], xlim=lim, ylim=lim, n_frames=50,
+              title="forsaken: CEG+ stays on the cycle, CurvatureEG+ reaches z*", xlabel="x (min player)",
+              ylabel="y (max player)", markers=[{"x": [z_star[0]], "y": [z_star[1]], "name": "z*"}])
+fig.show()
+
+# %% [markdown]
+# ## 5. Stochastic: SEG stuck on a cycle, BC-SEG+ converges
+#
+# On the GlobalForsaken game ($\Phi = xy + \phi(x) - \phi(y)$, $\phi(u) = \tfrac{2}{21}u^6 - \tfrac13 u^4 + \tfrac13 u^2$,
+# weak MVI with $\rho > -1/(2L)$ on the ball of radius 4/3), with additive noise $\sigma = 0.1$ and 20 runs from
+# $(1, 1)$, 3000 steps, $\alpha_k = 0.055/\sqrt{1 + k/100}$:
+# - **SEG** (Robbins–Monro: both steps $\alpha_k\gamma$ vanish) follows the flow onto the attracting cycle;
+# - **BC-SEG+** (Pethick et al., ICLR 2023) keeps the extrapolation $\gamma = 0.33$ fixed, shrinks only the
+#   update $\alpha_k\gamma$, and corrects the bias of $\bar z$ with the same noise sample at $z_k$ and $z_{k-1}$:
+#   $\bar z_k = z_k - \gamma \hat V(z_k) + (1 - \alpha_k)(\bar z_{k-1} - z_{k-1} + \gamma\hat V(z_{k-1}))$,
+#   $z_{k+1} = z_k - \alpha_k\gamma\hat V(\bar z_k)$.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+z0 = np.tile([1.0, 1.0], (20, 1))
+decay = power_decay(0.5, 100)
+seg = simulate(gf, "seg", z0, 3000, step=0.055 * 0.33, decay=decay, sigma=0.1, seed=0, every=30)
+bc = simulate(gf, "bc-seg+", z0, 3000, step=0.33, alpha=0.055, decay=decay, sigma=0.1, seed=0, every=30)
+r_seg = radius_range(seg.z, tail=0.1)
+check("SEG: every run ends on the attracting cycle (‖z‖ ≈ 1.29–1.33)", 1.2 < r_seg[0] and r_seg[1] < 1.45, r_seg)
+r_bc = np.linalg.norm(bc.final, axis=1)
+check("BC-SEG+: every run ends near z* = 0, max ‖z_K‖", r_bc.max() < 0.05, r_bc.max(), digits=1)
+
+# %%
+fig = animate({"SEG": seg.z, "BC-SEG+": bc.z}, colors=["#D55E00", "#56B4E9"], xlim=(-1.6, 1.6), ylim=(-1.6, 1.6),
+              background=[vector_field(gf.V, (-1.6, 1.6), (-1.6, 1.6), n=15)], n_frames=50, trail=False,
+              title="global forsaken with noise σ = 0.1: SEG cycles, BC-SEG+ converges",
+              xlabel="x (min player)", ylabel="y (max player)", markers=[{"x": [0], "y": [0], "name": "z* = 0"}])
+fig.show()

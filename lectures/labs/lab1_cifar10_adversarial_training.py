@@ -1,0 +1,284 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lab 1 · Adversarial training on CIFAR-10: catastrophic overfitting, robust overfitting, BETA
+#
+# Adversarial training solves the min-max problem of seed `001_9a491b73dada696f.txt`
+# ("Adversarial training"): $\min_\theta \mathbb{E}_{(x,y)}\max_{\lVert\delta\rVert_\infty\le\varepsilon}
+# \ell(f_\theta(x+\delta), y)$. The inner max is an attack, the outer min is SGD on the loss at the attack.
+# This lab runs the slides' headline CIFAR-10 experiments (PreActResNet-18, $\varepsilon = 8/255$), one
+# command each, with the same code the CPU lectures use on digits.
+#
+# **What you will learn here**
+# - what a training step of each method costs, counted in forward passes (FGSM-RS ≈ 2×, PGD-10 ≈ 11×);
+# - **catastrophic overfitting** (seed `000_868ecf87260a696f.txt`, "CO"; seed `004_7631985c3280c89a.txt`):
+#   FGSM training becomes ~100 % robust to FGSM and ~0 % to PGD; FGSM-RS, N-FGSM, GradAlign and ELLE avoid it
+#   (seed 000's ELLE table);
+# - **robust overfitting** of PGD-AT (best vs last checkpoint) and why **BETA-AT** does not overfit
+#   (seed 000's BETA table); TRADES, MART and AWP (seed `002_61191e174a549d9f.txt`'s tables);
+# - how to run it fast on a GPU (bf16 autocast, channels_last, GPU-resident data, `torch.compile`) and how
+#   to resume a run after a crash.
+#
+# The profile comes from `$COURSE_PROFILE`: **smoke** (default without a GPU) trains a narrow network for a
+# few batches of a tiny *fake* data set in the real CIFAR-10 format, so that every line of the lab runs in
+# about a minute on a laptop. **Smoke numbers mean nothing**; the GPU numbers to expect are in the tables.
+
+# %%
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import plotly.graph_objects as go
+import torch
+from IPython.display import Markdown, display
+
+from course_lib import check, report, seed_everything, setup
+from course_lib.danskin.ddd import ForwardCounter
+from course_lib.data import cifar10
+from course_lib.labs import at, runtime
+from course_lib.viz.style import color
+
+PROFILE = runtime.resolve_profile()        # $COURSE_PROFILE, else "full" with a GPU, "smoke" without
+SMOKE = PROFILE == "smoke"
+setup(seed=0, threads=1 if SMOKE else None)  # tiny smoke tensors run fastest on one thread
+print("profile:", PROFILE)
+
+# %% [markdown]
+# ## 1 · One loop, twelve inner problems
+#
+# Every method is a `Method` of `course_lib.robust` whose `step(model, x, y, optimizer)` finds its attack
+# and updates $\theta$; the lab's epoch loop only adds speed and bookkeeping.
+#
+# | `--method` | inner max / loss | recipe (full profile) |
+# |---|---|---|
+# | `clean` | none | 30 epochs, cyclic LR 0.2 |
+# | `fgsm` | $\delta = \varepsilon\,\mathrm{sign}\nabla_x\ell$ (zero init, α = ε) | 30 epochs, cyclic LR 0.2 |
+# | `fgsm_rs` | $\delta_0\sim U[-\varepsilon,\varepsilon]$, one step α = 1.25ε, clip (Wong et al. 2020) | **15 epochs**, cyclic LR 0 → 0.2 → 0 |
+# | `n_fgsm` | noise $U[-2\varepsilon, 2\varepsilon]$, α = ε, no clip (de Jorge et al. 2022) | 30 epochs, cyclic 0.2 |
+# | `gradalign` | FGSM + λ(1 − cos(∇ℓ(x), ∇ℓ(x+η))) (double backward: no `torch.compile`) | 30 epochs, cyclic 0.2 |
+# | `elle` | FGSM + λ·(local linearity error) (Abad Rocamora et al. 2024) | 30 epochs, cyclic 0.2 |
+# | `pgd` | PGD-10, α = 2/255, random start (Madry et al.) | 110 epochs, LR 0.1, ÷10 at 100 and 105 ("Bag of tricks") |
+# | `trades`, `mart` | PGD-10 on KL / CE, then the TRADES / MART loss (β = 6) | as `pgd` |
+# | `awp` | PGD-10 + adversarial weight perturbation γ = 0.01 | 200 epochs, ÷10 at 100 and 150 |
+# | `beta` | best targeted attack: PGD-10 on each margin $z_j - z_y$, keep the best $j$ | as `pgd` |
+# | `ddi` | Danskin's descent direction, m = 10 PGD-7 attacks (CELU, GroupNorm, no momentum; seed 003) | 30 epochs |
+#
+# The price of the inner max is counted exactly below: the examples that go through the model's forward
+# pass in one training step, in units of the batch size.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+seed_everything(0)
+x, y = torch.rand(2, 3, 32, 32), torch.randint(0, 10, (2,))
+cost = {}
+for name, k in (("clean", 1), ("fgsm", 1), ("fgsm_rs", 1), ("n_fgsm", 1), ("elle", 1), ("pgd", 10),
+                ("trades", 10), ("beta", 3)):
+    cfg = at.make_config(name, "smoke", attack_steps=k, width=4)
+    model = at.make_model(cfg)
+    with ForwardCounter(model) as count:
+        at.make_method(cfg).step(model, x, y, torch.optim.SGD(model.parameters(), lr=0.01))
+    cost[name] = count.examples / len(y)
+report("forward passes per training example", cost)
+check("forward passes per step: clean 1, FGSM-RS 2, PGD-10 11 (= k + 1)",
+      (cost["clean"], cost["fgsm_rs"], cost["pgd"]) == (1, 2, 11))
+check("BETA-3 attacks all 9 wrong classes: 9·3 steps + 9 to pick j* + 1 update",
+      cost["beta"] == 9 * 3 + 9 + 1, cost["beta"])
+
+# %% [markdown]
+# ## 2 · The data: CIFAR-10's own format, held on the device as uint8
+#
+# `course_lib.data.cifar10` reads `cifar-10-batches-py` (Python-2 pickles: `b'data'` keys, uint8 rows of
+# 3072 = 3 × 32 × 32 values), downloads it from the official URL with an md5 check and an atomic unpack
+# (`python -m course_lib.data.cifar10 --download data`), and writes tiny fakes in the exact same format.
+# The whole training set (150 MB as uint8) lives on the GPU; each batch is cropped (pad 4) and flipped there
+# and only then becomes float in $[0, 1]$. The model normalises its input itself, so attacks and ε work in
+# pixel units.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+ROOT = Path("../..")                     # the repository (the notebook runs in lectures/labs)
+DATA = Path(os.environ.get("CIFAR10_DIR", ROOT / "data"))   # full profile: CIFAR-10 there (see below)
+if SMOKE:
+    DATA = Path(tempfile.mkdtemp()) / "cifar"
+    cifar10.write_fake_cifar10(DATA, n_train=64, n_test=16)
+x_train, y_train = cifar10.load_cifar10(DATA)
+check("images are uint8 of shape (N, 3, 32, 32)", x_train.dtype == torch.uint8 and x_train.shape[1:] == (3, 32, 32))
+loader = cifar10.DeviceLoader(x_train, y_train, 16, train=True, seed=0)
+xb, yb = next(iter(loader))
+check("a batch arrives augmented, as float in [0, 1]", xb.dtype == torch.float32 and 0 <= xb.min() <= xb.max() <= 1)
+
+# %% [markdown]
+# ## 3 · Launching runs
+#
+# ```bash
+# python -m course_lib.data.cifar10 --download data                       # once: 163 MB, md5-checked
+# python -m course_lib.labs.at --method fgsm_rs --profile full --data data   # → runs/lab1/fgsm_rs-full-s0
+# python -m course_lib.labs.at --method fgsm_rs --profile full --data data --resume   # after a crash
+# torchrun --standalone --nproc_per_node=4 -m course_lib.labs.at --method pgd --profile full --data data
+# python -m course_lib.labs.at --method pgd --profile smoke               # CPU, fake data, seconds
+# ```
+#
+# Each run folder holds `metrics.jsonl` (one JSON line per epoch: clean, FGSM and PGD-20 accuracy on 1000
+# test images, per-class PGD accuracy, timings; a final line with PGD-50-10 on the whole test set, BETA-10
+# and AutoAttack when `pyautoattack` is installed), `last.pt` and `best.pt` (by PGD accuracy), written
+# atomically; `--resume` continues bit for bit on the CPU. Below, the runs go through the same function as
+# the command line, and the figure follows their logs live. In the full profile they use the command
+# line's folders (`runs/lab1/<method>`) and resume them: a run started in a terminal (or on a cluster) is
+# continued, or just plotted if it has finished.
+
+# %%
+RUNS = Path(tempfile.mkdtemp()) if SMOKE else ROOT / "runs" / "lab1"   # the command line's run folders
+
+
+def run(method: str, **overrides) -> dict:
+    """Train one method (resuming its folder if it exists) and plot its curves live."""
+    out = RUNS / f"{method}-{PROFILE}-s0"            # the command line's default --out
+    fig = go.FigureWidget(layout=dict(title=f"{method}: test accuracy during training", height=300,
+                                      xaxis_title="epoch", yaxis_title="accuracy", yaxis_range=[0, 1]))
+    for key in ("clean", "fgsm", "pgd"):
+        fig.add_scatter(x=[], y=[], name=key, line_color=color(key))
+    display(fig)
+
+    def update(record: dict) -> None:
+        logged = [r for r in runtime.read_jsonl(out / "metrics.jsonl") if "lr" in r]
+        with fig.batch_update():
+            for trace in fig.data:
+                trace.x, trace.y = [r["epoch"] for r in logged], [r[trace.name] for r in logged]
+
+    cfg = at.make_config(method, PROFILE, **(dict(width=4) if SMOKE else {}), **overrides)
+    resume = (out / "last.pt").exists()          # re-running the cell continues an unfinished run
+    return at.train(cfg, data=None if SMOKE else str(DATA), out=out, resume=resume, on_epoch=update)
+
+
+# %% [markdown]
+# ## 4 · Catastrophic overfitting at ε = 8/255
+#
+# FGSM takes one step of size ε from $x$; when the loss stops being linear inside the ball that step
+# stops finding the worst case, and training learns to defeat exactly that one step. The signature: FGSM
+# accuracy *rises* (above clean accuracy, seed 000: 94.26 % FGSM vs 81.96 % clean) while PGD accuracy
+# collapses to ~0 within an epoch. A random start (FGSM-RS), noise without clipping (N-FGSM) or a
+# linearity regulariser (GradAlign, ELLE) keeps the inner max honest.
+#
+# In the smoke profile (a few batches of fake data) no overfitting of any kind can show, and the cell
+# below only checks that the runs completed; on a GPU the `fgsm` run ends near FGSM 90 % / PGD 0 % and
+# `fgsm_rs` near PGD 46 % (Wong et al. 2020).
+
+# %%
+co_methods = ("fgsm", "fgsm_rs") if SMOKE else ("fgsm", "fgsm_rs", "n_fgsm", "gradalign", "elle")
+final = {m: run(m) for m in co_methods}
+
+# %%
+def epochs_of(m: str) -> list[dict]:
+    """The per-epoch records of a run's log."""
+    return [r for r in runtime.read_jsonl(RUNS / f"{m}-{PROFILE}-s0" / "metrics.jsonl") if "lr" in r]
+
+
+logs = {m: epochs_of(m) for m in final}
+fig, axes = plt.subplots(1, len(logs), figsize=(4 * len(logs), 3), sharey=True, squeeze=False)
+for ax, (m, rows) in zip(axes[0], logs.items()):
+    for key in ("clean", "fgsm", "pgd"):
+        _ = ax.plot([r["epoch"] for r in rows], [r[key] for r in rows], marker="o", label=key, color=color(key))
+    _ = ax.set(title=m, xlabel="epoch", ylim=(0, 1))
+_ = axes[0, 0].set_ylabel("test accuracy (ε = 8/255)")
+_ = axes[0, 0].legend()
+plt.tight_layout()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+if SMOKE:
+    check("smoke profile: every run logged finite clean, FGSM and PGD accuracies in every epoch",
+          all(np.isfinite([r[k] for k in ("clean", "fgsm", "pgd")]).all() for rows in logs.values() for r in rows))
+else:
+    last = {m: logs[m][-1] for m in logs}
+    check("CO: FGSM-trained model, FGSM accuracy − PGD accuracy > 0.5",
+          last["fgsm"]["fgsm"] - last["fgsm"]["pgd"] > 0.5, last["fgsm"]["fgsm"] - last["fgsm"]["pgd"])
+    check("FGSM-RS avoids CO at 8/255: PGD accuracy > 0.4", last["fgsm_rs"]["pgd"] > 0.4, last["fgsm_rs"]["pgd"])
+
+# %% [markdown]
+# ## 5 · Robust overfitting of PGD-AT, and BETA-AT
+#
+# With PGD-10 the inner max is solved well, yet after the first learning-rate decay the *test* PGD accuracy
+# peaks and then falls while the training robust loss keeps dropping (Rice et al. 2020): the best
+# checkpoint beats the last one by several points. Seed 000 argues this comes from the surrogate: PGD
+# maximises cross-entropy, not the 0-1 loss. BETA maximises each margin $z_j - z_y$ and keeps the best
+# class, a lower-level problem whose value *is* misclassification, and its best and last checkpoints
+# nearly coincide (table below). On a GPU expect PGD-AT best − last ≈ 5–7 points and BETA-AT < 1.5
+# points; the smoke profile is too short for robust overfitting and checks only that the best checkpoint
+# is kept.
+
+# %%
+final.update({m: run(m) for m in ("pgd", "beta")})
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3.2))
+for m in ("pgd", "beta"):
+    rows = epochs_of(m)
+    _ = ax.plot([r["epoch"] for r in rows], [r["pgd"] for r in rows], marker="o", label=f"{m}-AT",
+                color=color(m))
+_ = ax.set(title="test PGD accuracy during training", xlabel="epoch", ylabel="accuracy (ε = 8/255)")
+_ = ax.legend()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+gap = {}
+for m in ("pgd", "beta"):
+    rows = [r["pgd"] for r in epochs_of(m)]
+    gap[m] = max(rows) - rows[-1]
+check("best ≥ last for both runs (the best checkpoint is kept)", all(g >= 0 for g in gap.values()))
+if not SMOKE:  # the smoke profile is too short for robust overfitting (see the text above)
+    check("robust overfitting: PGD-AT best − last > 0.02", gap["pgd"] > 0.02, gap["pgd"])
+    check("BETA-AT overfits less than PGD-AT", gap["beta"] < gap["pgd"], gap["beta"])
+
+# %% [markdown]
+# ## 6 · Our runs next to the papers
+#
+# Published numbers, PreActResNet-18, CIFAR-10, ℓ∞ ε = 8/255 (research `labs.md` §1; seed 000's ELLE
+# table gives AutoAttack, its BETA table PGD-10 best / last). Ours: the final line of each run's log (last
+# checkpoint; PGD-50-10 on the full test set in the full profile).
+
+# %%
+published = {
+    "fgsm": "clean 81.96 / 75.43, PGD-10 42.64 / **1.49** (best / last; seed 000)",
+    "fgsm_rs": "clean 83.34, PGD-50-10 46.06, AA 43.21 (Wong et al., RobustBench); 12 min on an old GPU",
+    "n_fgsm": "PGD-50-10 ≈ 47–48 at 8/255 (de Jorge et al. 2022)",
+    "gradalign": "clean 80.50, AA 44.66 (seed 000)",
+    "elle": "clean 80.13, AA 42.78 (seed 000)",
+    "pgd": "clean 83.71 / 83.21, PGD-10 46.74 / 39.90 (best / last; seed 000)",
+    "beta": "BETA-AT-10: clean 85.37 / 85.30, PGD-10 45.67 / 45.39 (seed 000)",
+}
+rows = [f"| `{m}` | {r['clean']:.3f} | {r['fgsm']:.3f} | {r['pgd']:.3f} | {r['beta']:.3f} | {published[m]} |"
+        for m, r in final.items()]
+head = "| method | clean | FGSM | PGD | BETA | published (%) |\n|---|---|---|---|---|---|\n"
+display(Markdown(head + "\n".join(rows) + ("\n\n*smoke profile: not meaningful*" if SMOKE else "")))
+
+# %% [markdown]
+# ## 7 · Speed: what the full profile costs, and how to measure it
+#
+# On a GPU the lab keeps CIFAR-10 on the device as uint8 and augments there, trains under bf16 autocast
+# (fp32 weights) in channels_last layout, compiles the model (not for GradAlign: `torch.compile` cannot do
+# its double backward), and evaluates in fp32 in eager mode (low precision can mask gradients). Wong et al.
+# report FGSM-RS, 15 epochs, in **12 min** on an RTX 2080 Ti with apex fp16; a PGD-10 epoch costs about 11
+# clean epochs (section 1), so PGD-AT's 110 epochs are roughly 80× an FGSM-RS run's 15 in passes.
+# To measure your GPU: each epoch line of `metrics.jsonl` holds `train_time` and `eval_time`; the sum of
+# `train_time` over a run is the number to compare with the papers' wall times, and
+# `python benchmarks/labs.py` gives the per-epoch cost ratios on any machine.
+
+# %%
+for m in final:
+    rows = epochs_of(m)
+    train_s, eval_s = sum(r["train_time"] for r in rows), sum(r["eval_time"] for r in rows)
+    print(f"{m:9s} {len(rows)} epochs: train {train_s:7.1f} s, evaluation {eval_s:6.1f} s")
