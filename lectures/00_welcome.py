@@ -29,7 +29,6 @@
 
 # %%
 import numpy as np
-from IPython.display import display
 
 from course_lib import check, check_close, setup
 from course_lib.notebook import environment_report
@@ -68,8 +67,7 @@ for key, value in environment_report().items():
 # %%
 A = np.array([[3.0, 0.0], [0.0, 1.0]])
 demo = gd_step_size_demo(A, z0=(1.5, 2.0), eta=0.3, steps=30)
-display(demo.controls)
-display(demo.fig)
+demo.show()
 
 # %% [markdown]
 # The same dynamics as an animation from 12 starting points, for a step size well below, just below and

@@ -31,7 +31,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
-from IPython.display import display
 from scipy.optimize import linprog
 
 from course_lib import check, check_close, make_rng, seed_everything, setup
@@ -109,8 +108,7 @@ for norm in ("linf", "l2", "l1"):
 
 # %%
 demo = linear_worst_case_demo(a=(0.5, 0.5), norm="linf", eps=0.2, theta=0.5)
-display(demo.controls)
-display(demo.fig)
+demo.show()
 
 # %% [markdown]
 # ## 4. FGSM and PGD on a digits classifier

@@ -37,7 +37,6 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import display
 
 from course_lib import check, check_close, make_rng, report, seed_everything, setup
 from course_lib.danskin import ddd, directional, examples, hull, landscape, trajectories, widgets
@@ -142,8 +141,7 @@ check_close("step along γ* = −w/‖w‖: f(tγ*) − f(0)",
 
 # %%
 demo2 = widgets.counterexample2_demo(angle=135.0)
-display(demo2.controls)
-display(demo2.fig)
+demo2.show()
 
 # %% [markdown]
 # ## 4. Danskin's Descent Direction (seed 003, Theorem 2)
@@ -297,8 +295,7 @@ check_close("linear logistic model, ℓ∞ budget ε = 0.3: slope jump at w = 0 
 
 # %%
 demo_l = widgets.landscape_demo(eps=0.6)
-display(demo_l.controls)
-display(demo_l.fig)
+demo_l.show()
 
 # %% [markdown]
 # ## Summary and exercises

@@ -34,7 +34,6 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import display
 
 from course_lib import check, check_close, seed_everything, setup
 from course_lib.data.digits import load_digits
@@ -92,8 +91,7 @@ check("… and large at the high-frequency x = 7", taylor_error(7.0, eps) > 0.5,
 
 # %%
 demo = sin_toy_demo(eps=0.35)  # the true robust loss and the losses FGSM-AT and PGD-10-AT minimise
-display(demo.controls)
-display(demo.fig)
+demo.show()
 
 # %% [markdown]
 # ## 3. The phase diagram: a collapse at ε_c = π/8

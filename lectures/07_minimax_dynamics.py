@@ -33,7 +33,6 @@ import inspect
 
 import numpy as np
 import plotly.graph_objects as go
-from IPython.display import display
 
 from course_lib import check, check_close, make_rng, report, setup
 from course_lib.minimax import (
@@ -131,8 +130,7 @@ check("OGDA and RFBS iterates are equal on xy (max difference over 200 steps)", 
 
 # %%
 panel = build_trajectory_widget(xy, [[1.0, 0.0], [0.0, 0.5], [-0.7, -0.7]], method="GDA", step=0.2, steps=60)
-display(panel.controls)
-display(panel.fig)
+panel.show()
 
 # %% [markdown]
 # ## 3. Where do the algorithms converge? The Robbins–Monro template
@@ -306,5 +304,4 @@ check("σ = 0.5: every run ends on the outer cycle", escaped[0.5] == 1.0, escape
 
 # %%
 explorer = build_game_explorer("x*y + 0.1*(y^2/2 - y^4/4)", method="EG", step=0.05, steps=600)
-display(explorer.controls)
-display(explorer.fig)
+explorer.show()

@@ -4,7 +4,8 @@ When ``COURSE_EXPORT_DIR`` is set (by ``tools/export_html.py``), :func:`course_l
 the default plotly renderer: every figure a notebook displays is written with
 ``fig.write_html(..., include_plotlyjs="directory")`` next to one shared ``plotly.min.js``, and the
 notebook output becomes an ``<iframe>`` to it. Animations then play from ``file://`` with no kernel
-and no network. Live widgets (sliders) need a kernel and are not part of the static export.
+and no network. Live widgets (sliders) need a kernel: a panel's :meth:`~course_lib.viz.panel.Panel.show`
+exports its figure in its first render, with a one-line note, instead of the widgets.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ class ExportRenderer(MimetypeRenderer):
         src = f"{self.directory.name}/{name}"
         return {"text/html": f'<iframe src="{src}" width="100%" height="{height}" '
                              f'style="border:none" title="{name}"></iframe>'}
+
+
+def active() -> bool:
+    """Whether this kernel is exporting a static page (``make html``): figures go to files, live
+    controls have no kernel to talk to."""
+    return pio.renderers.default == "course_export"
 
 
 def activate_from_env() -> bool:

@@ -202,10 +202,22 @@ class Panel:
                 self.fig.layout.update(plain(dict(layout)))
 
     def show(self) -> None:
-        """Display the controls, then the figure (a FigureWidget inside a box is empty in Voila)."""
-        from IPython.display import display
+        """Display the controls, then the figure (a FigureWidget inside a box is empty in Voila).
 
-        display(self.controls, self.fig)
+        In a static export (``make html``) there is no kernel behind the controls: the figure is shown
+        in its current (first) render, with the readout and a one-line note, instead of the widgets."""
+        from IPython.display import HTML, display
+
+        from course_lib.viz import export
+
+        if not export.active():
+            display(self.controls, self.fig)
+            return
+        names = ", ".join(getattr(w, "description", "") or key for key, w in self.widgets.items())
+        display(HTML(f"<p><i>Interactive figure: its controls ({html.escape(names)}) need a running kernel "
+                     f"(open the notebook in JupyterLab); shown here in its first state.</i><br>"
+                     f"{self.readout.value}</p>"))
+        go.Figure(self.fig).show()
 
     def handlers(self) -> list[Callback]:
         """The guarded observers this panel registered (for tests: they close over the panel only)."""
