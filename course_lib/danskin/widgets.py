@@ -15,7 +15,7 @@ from course_lib.danskin.hull import danskin_descent_direction
 from course_lib.danskin.landscape import adversarial_logistic_1d, adversarial_logistic_1d_slope
 from course_lib.viz import widgets
 from course_lib.viz.panel import Panel
-from course_lib.viz.style import COLORS, SEQUENTIAL
+from course_lib.viz.style import COLORS, SEQUENTIAL, math_text
 
 _ARROWS = [("u", COLORS["blue"], "solid"), ("v", COLORS["orange"], "solid"),
            ("−u (ascent!)", COLORS["blue"], "dash"), ("−v (ascent!)", COLORS["orange"], "dash"),
@@ -53,16 +53,17 @@ def counterexample2_demo(angle: float = 135.0, t: float = 1e-3) -> Counterexampl
     X, Y = np.meshgrid(xs, xs)
     base = make_subplots(rows=1, cols=2, specs=[[{"type": "xy"}, {"type": "polar"}]],
                          subplot_titles=("f(θ) = max(⟨θ,u⟩, ⟨θ,v⟩) near θ = 0",
-                                         "1 + D_γ f(0) over unit γ (inside the circle: descent)"))
+                                         math_text("1 + D_γ f(0) over unit γ (inside the circle: descent)")))
     base.add_trace(go.Contour(x=xs, y=xs, z=0 * X, colorscale=SEQUENTIAL, showscale=False, ncontours=16,
                               contours={"coloring": "lines"}, hoverinfo="skip", name="f"), 1, 1)
     for name, col, dash in _ARROWS:
         base.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", name=name,
                                   line={"color": col, "dash": dash},
                                   marker={"symbol": "arrow", "angleref": "previous", "size": [0, 12]}), 1, 1)
-    base.add_trace(go.Scatterpolar(r=np.ones_like(phi), theta=phi, mode="lines", name="D_γ f(0) = 0",
+    base.add_trace(go.Scatterpolar(r=np.ones_like(phi), theta=phi, mode="lines",
+                                   name=math_text("D_γ f(0) = 0"),
                                    line={"color": COLORS["gray"], "dash": "dot"}), 1, 2)
-    base.add_trace(go.Scatterpolar(r=[], theta=phi, mode="lines", name="1 + D_γ f(0)",
+    base.add_trace(go.Scatterpolar(r=[], theta=phi, mode="lines", name=math_text("1 + D_γ f(0)"),
                                    line={"color": COLORS["black"]}), 1, 2)
     base.add_trace(go.Scatterpolar(r=[], theta=[], mode="markers", name="−u, −v, γ*", marker={
         "size": 11, "color": [COLORS["blue"], COLORS["orange"], COLORS["green"]]}), 1, 2)
@@ -109,10 +110,12 @@ def landscape_demo(eps: float = 0.6, theta_max: float = 5.0) -> LandscapeDemo:
     slider = widgets.float_slider("budget ε", eps, 0.0, 2.0, 0.05, readout_format=".2f")
     info = widgets.readout()
     left, right = np.linspace(-theta_max, 0, 201), np.linspace(0, theta_max, 201)
-    base = make_subplots(rows=1, cols=2, subplot_titles=("adversarial loss L_ε(θ)", "slope dL_ε/dθ"))
+    base = make_subplots(rows=1, cols=2,
+                         subplot_titles=(math_text("adversarial loss L_ε(θ)"), math_text("slope dL_ε/dθ")))
     base.add_trace(go.Scatter(x=np.r_[left, right], y=np.full(402, np.log(2)), mode="lines", name="ε = 0",
                               line={"color": COLORS["gray"], "dash": "dash"}), 1, 1)
-    base.add_trace(go.Scatter(x=[], y=[], mode="lines", name="L_ε", line={"color": COLORS["red"]}), 1, 1)
+    base.add_trace(go.Scatter(x=[], y=[], mode="lines", name=math_text("L_ε"), line={"color": COLORS["red"]}),
+                   1, 1)
     for side in ("θ < 0", "θ > 0"):
         base.add_trace(go.Scatter(x=[], y=[], mode="lines", name=f"slope, {side}", showlegend=False,
                                   line={"color": COLORS["blue"]}), 1, 2)
@@ -122,8 +125,8 @@ def landscape_demo(eps: float = 0.6, theta_max: float = 5.0) -> LandscapeDemo:
     base.update_yaxes(title_text="loss (nats)", row=1, col=1)
     base.update_yaxes(title_text="slope (nats per unit θ)", range=[-2.1, 2.1], row=1, col=2)
     base.update_layout(height=400, legend={"orientation": "h", "y": -0.25},
-                       title="L_ε(θ) = max over |Δ| ≤ ε of log(1 + exp(θΔ)) = log(1 + exp(ε|θ|)) "
-                             "(Liu et al. 2020)")
+                       title=math_text("L_ε(θ) = max over |Δ| ≤ ε of log(1 + exp(θΔ)) = log(1 + exp(ε|θ|)) "
+                                       "(Liu et al. 2020)"))
     panel = LandscapeDemo(base, {"eps": slider}, info)
 
     def redraw(change: object = None) -> None:

@@ -138,6 +138,17 @@ def lr_factor(step: int, total: int, cfg: Config) -> float:
     return 0.1 ** sum(t >= m for m in cfg.milestones)
 
 
+def prepare_model(cfg: Config, rt: rt_.Runtime) -> nn.Module:
+    """:func:`make_model` on ``rt``'s device, in DDP under ``torchrun``, compiled when ``rt`` compiles.
+
+    ``--batch-size`` is the *global* batch under DDP (each of N ranks trains on batch_size / N images),
+    and the BatchNorm layers become SyncBatchNorm, so that the BN statistics too come from the global
+    batch: the published recipes (128 for FGSM-RS, PGD, TRADES, ...) train one GPU on the whole batch,
+    and plain BN on 8 GPUs would normalise with 16 images per rank, a different (noisier) model. This
+    keeps their batch size, LR and BN together; the price is one all-reduce per BN layer per forward."""
+    return rt.prepare(make_model(cfg), compile_ok=cfg.method not in DOUBLE_BACKWARD, sync_bn=True)
+
+
 # ------------------------------------------------------------------------------------- evaluation
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: Config, rt: rt_.Runtime, *,
              steps: int, restarts: int, size: int, beta_size: int = 0) -> dict[str, Any]:
@@ -236,7 +247,7 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
     loader = cifar10.DeviceLoader(x_tr, y_tr, cfg.batch_size // rt.world_size, train=True, device=rt.device,
                                   seed=cfg.seed, rank=rt.rank, world_size=rt.world_size,
                                   channels_last=rt.channels_last, max_batches=cfg.max_batches)
-    model = rt.prepare(make_model(cfg), compile_ok=cfg.method not in DOUBLE_BACKWARD)
+    model = prepare_model(cfg, rt)     # global batch under DDP: batch_size / N per rank, SyncBatchNorm
     method = make_method(cfg)
     rt_.seed_rank(cfg.seed, rt)   # identical weights (above, and DDP broadcasts them), per-rank noise below
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
@@ -273,6 +284,7 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
         train_time = time.perf_counter() - t0
         record = {"epoch": epoch, "lr": opt.param_groups[0]["lr"], "train_loss": total_loss / len(loader),
                   "train_time": train_time}
+        rt_.sync_buffers(model)    # rank 0's BN statistics on all ranks: they evaluate one model
         record.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.eval_steps, restarts=cfg.eval_restarts,
                                size=cfg.eval_size))
         record["eval_time"] = time.perf_counter() - t0 - train_time
@@ -286,13 +298,16 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
             on_epoch(record)
         rt.barrier()
     final = {"final": True, "epoch": cfg.epochs}
+    rt_.sync_buffers(model)        # cheap; the evaluation below must not depend on the loop above
     final.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.final_steps, restarts=cfg.final_restarts,
                           size=len(y_te), beta_size=cfg.beta_size))
     final["params_max_diff"] = rt_.params_max_diff(model)     # collective: before rank 0's AutoAttack
+    final["buffers_max_diff"] = rt_.buffers_max_diff(model)   # at the final evaluation (0: synced)
     if rt.is_main and (autoattack if autoattack is not None else cfg.profile == "full"):
         final["autoattack"] = autoattack_accuracy(model, x_te[:1000], y_te[:1000], cfg.eps, rt)
     final["best_pgd"] = ckpts.best_score if rt.is_main else None
     log.log(final)
+    rt.barrier()   # every rank is done before any tears its process group down (gloo aborts otherwise)
     return final
 
 
@@ -352,7 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--eps", type=parse_eps, default=8 / 255, help="radius, e.g. 8/255 (default)")
     p.add_argument("--alpha", type=parse_eps, default=None, help="attack step of the training method")
     p.add_argument("--epochs", type=_positive_int, default=None, help="default: the method's recipe")
-    p.add_argument("--batch-size", type=_positive_int, default=None)
+    p.add_argument("--batch-size", type=_positive_int, default=None,
+                   help="global batch (default: recipe); under torchrun each of N GPUs takes 1/N of it, "
+                        "with SyncBatchNorm, so the recipe's batch, LR and BN statistics are kept")
     p.add_argument("--lr", type=parse_eps, default=None, help="peak learning rate (default: recipe)")
     p.add_argument("--arch", choices=ARCHS, default=None)
     p.add_argument("--width", type=_positive_int, default=None, help="PreActResNet base width (64)")

@@ -87,13 +87,18 @@ class Runtime:
         x = x.to(self.device, non_blocking=True)
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.dim() == 4 else x
 
-    def prepare(self, model: nn.Module, *, compile_ok: bool = True, ddp: bool = True) -> nn.Module:
-        """Move ``model`` to the device (channels_last if set), wrap it in DDP when distributed, and
-        ``torch.compile`` it when the runtime compiles and ``compile_ok`` (False for methods that need a
-        double backward, e.g. GradAlign and the WGAN gradient penalty: torch.compile cannot do it)."""
+    def prepare(self, model: nn.Module, *, compile_ok: bool = True, ddp: bool = True,
+                sync_bn: bool = False) -> nn.Module:
+        """Move ``model`` to the device (channels_last if set), wrap it in DDP when distributed (with
+        ``sync_bn``, its BatchNorm layers first take their statistics from the global batch: see
+        :func:`convert_sync_batchnorm`), and ``torch.compile`` it when the runtime compiles and
+        ``compile_ok`` (False for methods that need a double backward, e.g. GradAlign and the WGAN
+        gradient penalty: torch.compile cannot do it, nor can torch's SyncBatchNorm kernels)."""
         model = model.to(self.device)
         if self.channels_last:
             model = model.to(memory_format=torch.channels_last)
+        if ddp and self.distributed and sync_bn:
+            model = convert_sync_batchnorm(model, self.device, double_backward=not compile_ok)
         if ddp and self.distributed:
             ids = [self.local_rank] if self.device.type == "cuda" else None
             model = nn.parallel.DistributedDataParallel(model, device_ids=ids)
@@ -111,6 +116,71 @@ class Runtime:
     def barrier(self) -> None:
         if self.distributed:
             dist.barrier()
+
+
+class _GlobalBatchNorm:
+    """Mixin: BatchNorm whose training statistics are those of the batch of all ranks, in plain torch ops:
+    the per-channel sums of x and x² and the count are summed over the ranks with a differentiable
+    all-reduce, so that mean, variance, gradients and running statistics are those of the global batch.
+    It is :class:`torch.nn.SyncBatchNorm`'s computation where that one cannot serve: on CPUs under gloo
+    (torch's refuses to run there, and DDP refuses CPU modules holding it), and under a double backward
+    (GradAlign: torch's fused backward kernels are not differentiable)."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        if not self.training or not dist.is_available() or not dist.is_initialized() \
+                or dist.get_world_size() < 2:
+            return super().forward(input)
+        from torch.distributed.nn.functional import all_reduce as differentiable_all_reduce
+
+        self._check_input_dim(input)
+        c = input.shape[1]
+        dims = [0, *range(2, input.dim())]
+        count = input.new_full((1,), input.numel() // c)
+        stats = differentiable_all_reduce(torch.cat([input.sum(dims), input.square().sum(dims), count]))
+        n = stats[-1]
+        mean = stats[:c] / n
+        var = (stats[c:2 * c] / n - mean.square()).clamp_min(0)       # biased, as in the normalisation
+        if self.track_running_stats and self.num_batches_tracked is not None:
+            with torch.no_grad():
+                self.num_batches_tracked.add_(1)
+                f = self.momentum if self.momentum is not None else 1.0 / float(self.num_batches_tracked)
+                self.running_mean.mul_(1 - f).add_(mean.detach(), alpha=f)
+                self.running_var.mul_(1 - f).add_(var.detach() * n / (n - 1).clamp_min(1), alpha=f)
+        shape = [1, c] + [1] * (input.dim() - 2)
+        out = (input - mean.view(shape)) * torch.rsqrt(var.view(shape) + self.eps)
+        if self.affine:
+            out = out * self.weight.view(shape) + self.bias.view(shape)
+        return out
+
+
+class GlobalBatchNorm1d(_GlobalBatchNorm, nn.BatchNorm1d):
+    """BatchNorm1d with global-batch statistics (see :class:`_GlobalBatchNorm`)."""
+
+
+class GlobalBatchNorm2d(_GlobalBatchNorm, nn.BatchNorm2d):
+    """BatchNorm2d with global-batch statistics (see :class:`_GlobalBatchNorm`)."""
+
+
+class GlobalBatchNorm3d(_GlobalBatchNorm, nn.BatchNorm3d):
+    """BatchNorm3d with global-batch statistics (see :class:`_GlobalBatchNorm`)."""
+
+
+_GLOBAL_BN = {nn.BatchNorm1d: GlobalBatchNorm1d, nn.BatchNorm2d: GlobalBatchNorm2d,
+              nn.BatchNorm3d: GlobalBatchNorm3d}
+
+
+def convert_sync_batchnorm(model: nn.Module, device: torch.device, *,
+                           double_backward: bool = False) -> nn.Module:
+    """``model`` with BatchNorm statistics over the batch of all ranks: :class:`torch.nn.SyncBatchNorm`
+    (fused kernels) on GPUs; the same computation in plain torch ops (:class:`GlobalBatchNorm2d`) on CPUs
+    or when the method differentiates twice. Weights and running statistics are kept; GroupNorm and
+    other layers are untouched."""
+    if device.type != "cpu" and not double_backward:
+        return nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    for m in model.modules():
+        if type(m) in _GLOBAL_BN:
+            m.__class__ = _GLOBAL_BN[type(m)]     # only forward differs: no state to add
+    return model
 
 
 def choose_device(device: str = "auto", local_rank: int = 0) -> torch.device:
@@ -387,9 +457,29 @@ def cleanup_distributed() -> None:
 
 def params_max_diff(model: nn.Module) -> float:
     """max over ranks of max |θ_rank − θ_0| (0.0 when not distributed): data-parallel replicas must agree."""
-    if not (dist.is_available() and dist.is_initialized()):
+    return _max_diff_from_rank0([p.detach() for p in unwrap(model).parameters()])
+
+
+def buffers_max_diff(model: nn.Module) -> float:
+    """max over ranks of max |b_rank − b_0| over the floating-point buffers (batch-norm running statistics;
+    0.0 when not distributed or without such buffers)."""
+    return _max_diff_from_rank0([b.detach() for b in unwrap(model).buffers() if b.is_floating_point()])
+
+
+def sync_buffers(model: nn.Module) -> None:
+    """Copy rank 0's buffers (batch-norm running statistics, counters) to every rank, so that all ranks
+    evaluate the same model. DDP broadcasts them only at the start of a training forward: the last
+    forward of an epoch then updates each rank's statistics with its own batch. A no-op on one process."""
+    if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):
+        return
+    for b in unwrap(model).buffers():
+        dist.broadcast(b.data, src=0)
+
+
+def _max_diff_from_rank0(tensors: list[torch.Tensor]) -> float:
+    if not (dist.is_available() and dist.is_initialized()) or not tensors:
         return 0.0
-    flat = torch.cat([p.detach().float().flatten() for p in unwrap(model).parameters()])
+    flat = torch.cat([t.float().flatten() for t in tensors])
     ref = flat.clone()
     dist.broadcast(ref, src=0)
     diff = (flat - ref).abs().max().reshape(1)

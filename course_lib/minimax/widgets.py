@@ -20,7 +20,7 @@ from course_lib.minimax.parser import FormulaError, custom_game
 from course_lib.minimax.simulate import Run, simulate
 from course_lib.viz import panel as _panel
 from course_lib.viz.animate import contour, vector_field
-from course_lib.viz.style import PALETTE, ROLE_COLORS, color
+from course_lib.viz.style import PALETTE, color, role_color
 
 METHODS = {"GDA": "gda", "AltGDA": "agda", "PPM": "ppm", "EG": "eg", "OGDA": "ogda", "RFBS": "rfbs",
            "Popov": "popov", "EG+ (α = ½)": "eg+", "CurvatureEG+": "curvature-eg+"}
@@ -38,8 +38,8 @@ class Panel(_panel.Panel):
 
 
 def _color(method: str) -> str:
-    """The course colour of a method ("curvature-eg+" → the EG+ colour); Popov gets the purple."""
-    return next((ROLE_COLORS[k] for k in (method, method.split("-")[-1]) if k in ROLE_COLORS), PALETTE[4])
+    """The course colour of a method (its role colour, :data:`course_lib.viz.style.ROLE_COLORS`)."""
+    return role_color(method, PALETTE[4])
 
 
 def _paths(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,10 +64,11 @@ def _base_figure(game: Game, title: str) -> go.Figure:
     return fig
 
 
-def _draw(panel: Panel, run: Run, method: str) -> None:
+def _draw(panel: Panel, run: Run, method: str, label: str) -> None:
+    """Draw ``run`` in the colour of ``method`` (a role key), named by its menu ``label``."""
     px, py = _paths(run.z)
     symbols = np.where(run.diverged, "x", "circle")
-    panel.restyle({3: {"x": px, "y": py, "line": {"color": _color(method)}, "name": f"{method} trajectories"},
+    panel.restyle({3: {"x": px, "y": py, "line": {"color": _color(method)}, "name": f"{label} trajectories"},
                    4: {"x": run.final[:, 0], "y": run.final[:, 1],
                        "marker": {"color": _color(method), "symbol": symbols}}})
 
@@ -94,7 +95,7 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
     def update(_: object = None) -> None:
         name = METHODS[panel.method.value]
         panel.run = run = simulate(game, name, starts, ws["steps"].value, step=ws["step"].value, bound=1e3)
-        _draw(panel, run, name)
+        _draw(panel, run, name, panel.method.value)
         r0, rk = (np.linalg.norm(run.z[[0, -1]] - center, axis=-1))
         ok = ~run.diverged & (r0 > 0)
         factor = np.median((rk[ok] / r0[ok]) ** (1 / run.k[-1])) if ok.any() else np.inf
@@ -153,7 +154,7 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
         z0 = np.array([ws["x0"].value, ws["y0"].value]) + np.vstack([np.zeros((1, 2)), ring])
         panel.run = run = simulate(panel.game, name, z0, ws["steps"].value, step=ws["step"].value,
                                    bound=10 * box, box=None, every=max(1, ws["steps"].value // 300))
-        _draw(panel, run, name)
+        _draw(panel, run, name, ws["method"].value)
         n_div = int(run.diverged.sum())
         status = f"{n_div} of 9 starts diverged (×)" if n_div else "all 9 starts stayed bounded"
         message.value = "<br>".join(verdicts or ["no critical point in the box"]) + f"<br>{status}"

@@ -9,6 +9,7 @@ computed once, at w.
 from __future__ import annotations
 
 import torch
+import torch.distributed as dist
 from torch import nn
 
 from course_lib import _validate
@@ -23,11 +24,25 @@ def _check_inner(inner: object) -> AdversarialMethod:
     return inner
 
 
+def _rank_average(grads: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
+    """The gradients averaged over data-parallel ranks (one all-reduce), when torch.distributed is
+    initialised; unchanged otherwise. DDP averages gradients only in ``.backward()`` (its hooks sit on
+    the gradient accumulators); ``torch.autograd.grad`` bypasses them, so without this each rank would
+    perturb its weights along its own batch's gradient and the replicas would take different steps."""
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2:
+        return list(grads)
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat, op=dist.ReduceOp.SUM)
+    flat /= dist.get_world_size()
+    return [f.view_as(g) for f, g in zip(flat.split([g.numel() for g in grads]), grads)]
+
+
 def _perturbed_step(model: nn.Module, inner: AdversarialMethod, x: torch.Tensor, y: torch.Tensor,
                     optimizer: torch.optim.Optimizer, params: list[torch.Tensor], direction) -> float:
-    """Shared update: v = direction(params, grads at w); grad at w + v; restore w exactly; optimizer step."""
+    """Shared update: v = direction(params, grads at w) (grads averaged over DDP ranks); grad at w + v;
+    restore w exactly; optimizer step."""
     x_adv = inner.perturb(model, x, y)
-    grads = torch.autograd.grad(inner.objective(model, x, x_adv, y), params)
+    grads = _rank_average(torch.autograd.grad(inner.objective(model, x, x_adv, y), params))
     saved = [p.detach().clone() for p in params]
     with torch.no_grad():
         for p, v in zip(params, direction(params, grads)):

@@ -2,10 +2,15 @@
 
     traj = simulate(...)                      # shape (T+1, N, 2)
     fig = animate({"GDA": traj_gda, "EG": traj_eg},
-                  background=[contour(phi, (-2, 2), (-2, 2))], title="min_x max_y xy")
+                  background=[contour(phi, (-2, 2), (-2, 2))], title="min_x max_y xy")  # → minₓ maxᵧ xy
 
 The figure plays in JupyterLab, in Voila and in an exported HTML file (``fig.write_html``).
 Frames store the trails up to each frame time, so a few dozen frames are plenty (``n_frames``).
+
+Readability is built in: every method gets its own colour (:func:`~course_lib.viz.style.distinct_colors`),
+its own marker symbol and size (so starts that coincide stay visible at frame 0), the play / pause
+buttons sit left of the frame slider whose "step k = …" label is at its right end, and the title, axis
+titles and legend names go through :func:`~course_lib.viz.style.math_text` (``min_x`` → ``minₓ``).
 """
 
 from __future__ import annotations
@@ -18,9 +23,13 @@ import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
 from course_lib import _validate
-from course_lib.viz.style import PALETTE, ROLE_COLORS
+from course_lib.viz.style import COLORS, distinct_colors, math_text
 
 Limits = tuple[float, float]
+
+_SLIDER_X = 0.22  # paper x where the frame slider starts; the play / pause buttons end there
+_SYMBOLS = ["circle", "diamond", "square", "triangle-up", "triangle-down", "pentagon", "hexagon", "star"]
+_SIZE = (6.0, 17.0)  # marker size of the last and of the first method (the first is drawn underneath)
 
 
 def _limits(name: str, lim: Sequence[float]) -> Limits:
@@ -31,12 +40,13 @@ def _limits(name: str, lim: Sequence[float]) -> Limits:
 
 
 def contour(f: Callable[[np.ndarray, np.ndarray], np.ndarray], xlim: Sequence[float],
-            ylim: Sequence[float], *, n: int = 81, ncontours: int = 15, color: str = "#7F7F7F",
-            name: str = "level lines of Φ", opacity: float = 0.7) -> go.Scatter:
+            ylim: Sequence[float], *, n: int = 81, ncontours: int = 15, color: str = COLORS["gray"],
+            name: str = "level lines of Φ", opacity: float = 0.7, dash: str = "dot") -> go.Scatter:
     """Level lines of ``f(X, Y)`` (vectorised over grids) on ``xlim × ylim``, as one plotly line trace.
 
     The lines come from contourpy (matplotlib's engine). A line trace, unlike ``go.Contour``, stays on
     screen while a plotly animation plays (plotly.js drops a contour background once frames play).
+    The lines are dotted (``dash``) so that they differ from the solid arrows of :func:`vector_field`.
     """
     (x0, x1), (y0, y1) = _limits("xlim", xlim), _limits("ylim", ylim)
     n = _validate.integer("n", n, lo=2, hi=1000)
@@ -53,16 +63,17 @@ def contour(f: Callable[[np.ndarray, np.ndarray], np.ndarray], xlim: Sequence[fl
     gap = np.full((1, 2), np.nan)
     pts = np.concatenate([part for seg in segments for part in (seg, gap)]) if segments else gap
     return go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines", name=name, hoverinfo="skip",
-                      line={"color": color, "width": 1}, opacity=opacity)
+                      line={"color": color, "width": 1, "dash": dash}, opacity=opacity)
 
 
 def vector_field(V: Callable[[np.ndarray], np.ndarray], xlim: Sequence[float], ylim: Sequence[float],
-                 *, n: int = 15, scale: float = 0.8, sign: float = -1.0, color: str = "#7F7F7F",
+                 *, n: int = 15, scale: float = 0.8, sign: float = -1.0, color: str = COLORS["gray"],
                  name: str = "−V(z)") -> go.Scatter:
     """Arrows of ``sign · V(z)`` on an ``n × n`` grid (default −V: the direction the dynamics move).
 
     ``V`` maps an array of points of shape (M, 2) to (M, 2). Arrows are normalised to a common
-    length so that the field's direction is readable everywhere (its size is in the hover text).
+    length so that the field's direction is readable everywhere (its size is in the hover text). The
+    arrows are solid, the level lines of :func:`contour` dotted: both can share a figure.
     """
     (x0, x1), (y0, y1) = _limits("xlim", xlim), _limits("ylim", ylim)
     n = _validate.integer("n", n, lo=2, hi=60)
@@ -120,6 +131,8 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
 
     ``status`` (same keys, arrays of N strings such as "diverged") marks stopped starts with a cross.
     ``markers`` are static points, e.g. ``{"x": [0], "y": [0], "name": "z*", "symbol": "star"}``.
+    Without ``colors`` each method gets its role colour (``"GDA"`` → ``color("gda")``) or a palette colour
+    that no other method of the figure has.
     """
     groups = _groups(traj, names)
     n_frames = _validate.integer("n_frames", n_frames, lo=1, hi=500)
@@ -127,7 +140,9 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
     T1 = next(iter(groups.values())).shape[0]
     times = np.unique(np.linspace(0, T1 - 1, min(n_frames, T1)).round().astype(int))
     if colors is None:
-        colors = [ROLE_COLORS.get(k.lower(), PALETTE[i % len(PALETTE)]) for i, k in enumerate(groups)]
+        colors = distinct_colors(list(groups))
+    elif len(colors) < len(groups):
+        raise ValueError(f"'colors' must give one colour per trajectory ({len(groups)}), got {len(colors)}")
     statuses = status if isinstance(status, Mapping) else ({next(iter(groups)): status} if status is not None
                                                           else {})
 
@@ -135,17 +150,23 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
     for trace in background:
         fig.add_trace(trace)
     for m in markers:
-        fig.add_trace(go.Scatter(x=list(m["x"]), y=list(m["y"]), mode="markers", name=m.get("name", ""),
+        fig.add_trace(go.Scatter(x=list(m["x"]), y=list(m["y"]), mode="markers",
+                                 name=math_text(m.get("name", "")),
                                  marker={"symbol": m.get("symbol", "star"), "size": m.get("size", 16),
                                          "color": m.get("color", "#000000")}))
     first = len(fig.data)
-    for (key, arr), col in zip(groups.items(), colors):
-        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", name=key, legendgroup=key,
+    # with trails, the methods usually start at the same points: graded sizes keep every start visible;
+    # without (clouds of samples) one small size, the symbols tell the methods apart
+    sizes = np.linspace(_SIZE[1], _SIZE[0], len(groups)) if trail and len(groups) > 1 else [7.0] * len(groups)
+    for i, ((key, arr), col) in enumerate(zip(groups.items(), colors)):
+        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", name=math_text(key), legendgroup=key,
                                  line={"color": col, "width": 1.5}, opacity=0.8))
         symbols = np.where(np.asarray(statuses.get(key, ["ok"] * arr.shape[1])) == "diverged",
-                           "x", "circle")
+                           "x", _SYMBOLS[i % len(_SYMBOLS)])
         fig.add_trace(go.Scatter(x=arr[0, :, 0], y=arr[0, :, 1], mode="markers", legendgroup=key,
-                                 showlegend=False, marker={"color": col, "size": 7, "symbol": symbols}))
+                                 showlegend=False, name=math_text(key),
+                                 marker={"color": col, "size": float(sizes[i]), "symbol": symbols,
+                                         "line": {"color": "#FFFFFF", "width": 1}}))
 
     def frame_data(t: int) -> list[go.Scatter]:
         data = []
@@ -171,11 +192,16 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
     steps = [{"args": [[str(t)], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
               "label": str(t), "method": "animate"} for t in times]
     fig.update_layout(
-        title=title, xaxis={"title": xlabel, "range": list(xr)}, yaxis={"title": ylabel, "range": list(yr)},
+        title=math_text(title), xaxis={"title": math_text(xlabel), "range": list(xr)},
+        yaxis={"title": math_text(ylabel), "range": list(yr)},
         height=height, legend={"x": 1.02, "y": 1.0, "xanchor": "left"},
-        updatemenus=[{"type": "buttons", "buttons": [play, pause], "x": 0.0, "y": -0.12,
-                      "xanchor": "left", "yanchor": "top", "direction": "left", "showactive": False}],
-        sliders=[{"steps": steps, "currentvalue": {"prefix": "step k = "}, "x": 0.2, "len": 0.8,
-                  "y": -0.05, "yanchor": "top"}],
+        # the buttons end where the slider starts (xanchor "right" at the slider's x), level with its rail;
+        # the slider's "step k = …" label sits at its right end, so nothing covers it
+        updatemenus=[{"type": "buttons", "buttons": [play, pause], "x": _SLIDER_X, "y": 0.0,
+                      "xanchor": "right", "yanchor": "top", "direction": "left", "showactive": False,
+                      "pad": {"r": 10, "t": 87}}],
+        sliders=[{"steps": steps, "currentvalue": {"prefix": "step k = ", "xanchor": "right"},
+                  "x": _SLIDER_X, "len": 1.0 - _SLIDER_X, "xanchor": "left", "y": 0.0, "yanchor": "top",
+                  "pad": {"b": 10, "t": 50}}],
     )
     return fig

@@ -15,7 +15,7 @@ from course_lib import _validate
 from course_lib.toys import quadratic as q
 from course_lib.viz import widgets
 from course_lib.viz.panel import Panel
-from course_lib.viz.style import COLORS, SEQUENTIAL
+from course_lib.viz.style import COLORS, SEQUENTIAL, math_text
 
 
 class GDDemo(Panel):
@@ -43,16 +43,17 @@ def gd_step_size_demo(A: np.ndarray = ((3.0, 0.0), (0.0, 1.0)), z0: tuple[float,
                               line={"color": COLORS["blue"]}, marker={"size": 5}), 1, 1)
     base.add_trace(go.Scatter(x=[0], y=[0], mode="markers", name="minimiser z* = 0",
                               marker={"symbol": "star", "size": 14, "color": COLORS["black"]}), 1, 1)
-    base.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", name="measured ‖z_k‖",
+    base.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", name=math_text("measured ‖z_k‖"),
                               line={"color": COLORS["blue"]}), 1, 2)
-    base.add_trace(go.Scatter(x=[], y=[], mode="lines", name="ρ(η)^k ‖z_0‖",
+    base.add_trace(go.Scatter(x=[], y=[], mode="lines", name=math_text("ρ(η)^k ‖z_0‖"),
                               line={"color": COLORS["orange"], "dash": "dash"}), 1, 2)
     base.update_xaxes(title_text="z₁", range=[-lim, lim], row=1, col=1)
     base.update_yaxes(title_text="z₂", range=[-lim, lim], row=1, col=1)
     base.update_xaxes(title_text="step k", row=1, col=2)
-    base.update_yaxes(title_text="‖z_k − z*‖ (log scale)", type="log", row=1, col=2)
+    base.update_yaxes(title_text=math_text("‖z_k − z*‖ (log scale)"), type="log", row=1, col=2)
     base.update_layout(height=420, legend={"orientation": "h", "y": -0.25},
-                       title=f"Gradient descent, L = λ_max(A) = {L:g}, threshold 2/L = {threshold:.3g}")
+                       title=math_text(f"Gradient descent, L = λ_max(A) = {L:g}, "
+                                       f"threshold 2/L = {threshold:.3g}"))
     panel = GDDemo(base, {"eta": eta_slider}, info)
 
     def redraw(change: object = None) -> None:
