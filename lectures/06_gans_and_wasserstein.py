@@ -111,8 +111,8 @@ w2, sigma = dist.optimal_matching(a8, b8, p=2)
 fig, ax = plt.subplots(figsize=(5.5, 5))
 for i, j in enumerate(sigma):
     _ = ax.plot([a8[i, 0], b8[j, 0]], [a8[i, 1], b8[j, 1]], color=COLORS["gray"], lw=0.8)
-_ = ax.scatter(*a8.T, color=color("eg"), label="μ (8 Gaussians)", zorder=3)
-_ = ax.scatter(*b8.T, color=color("gda"), label="ν (Gaussian)", zorder=3)
+_ = ax.scatter(*a8.T, color=COLORS["blue"], label="μ (8 Gaussians)", zorder=3)
+_ = ax.scatter(*b8.T, color=COLORS["red"], label="ν (Gaussian)", zorder=3)
 _ = ax.set(xlabel="a₁", ylabel="a₂", title=f"Optimal transport plan, W₂ = {w2:.2f}", aspect="equal")
 _ = ax.legend(loc="upper right")
 
@@ -382,7 +382,7 @@ for name, run in opt_runs.items():
 
 # %%
 fig, ax = plt.subplots()
-for (name, run), col in zip(opt_runs.items(), [COLORS["orange"], color("eg"), color("eg+")]):
+for (name, run), col in zip(opt_runs.items(), [color("adam"), color("eg"), color("seg+")]):
     keep = run.snapshot_evals <= budget
     w2s = [w2_to_target(s, target) for s in run.snapshots[keep]]
     _ = ax.plot(run.snapshot_evals[keep], w2s, "o-", color=col, label=name)

@@ -274,7 +274,8 @@ check("fraction trapped on the spurious cycle", basins.fraction("cycle") > 0.97,
 # %%
 code = (basins.label == "converged").astype(float).reshape(59, 59)
 basin_fig = go.Figure(go.Heatmap(x=g, y=g, z=code, colorscale=[[0, "#E69F00"], [1, "#0072B2"]], showscale=False))
-basin_fig.add_scatter(x=z_star[:, 0], y=z_star[:, 1], mode="markers", name="z*", marker={"symbol": "star", "size": 14})
+basin_fig.add_scatter(x=z_star[:, 0], y=z_star[:, 1], mode="markers", name="z*",
+                      marker={"symbol": "star", "size": 14, "color": "black"})
 basin_fig.update_layout(title="EG (α = 0.05): blue → z*, orange → spurious cycle", xaxis_title="x₀",
                         yaxis_title="y₀", height=480)
 basin_fig.show()

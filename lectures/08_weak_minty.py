@@ -47,6 +47,7 @@ from course_lib.minimax import (
     weak_mvi_rho,
 )
 from course_lib.viz.animate import animate, vector_field
+from course_lib.viz.style import COLORS
 
 setup(seed=0)
 
@@ -70,7 +71,7 @@ V = ab.V(Z)
 ratio = np.einsum("...d,...d->...", V, Z) / np.maximum(np.einsum("...d,...d->...", V, V), 1e-12)
 fig = go.Figure(go.Heatmap(x=g, y=g, z=np.clip(ratio, -0.5, 0.5), zmid=0, colorscale="PuOr_r",
                            colorbar={"title": "⟨V, z−z*⟩/‖V‖²"}))
-fig.add_trace(vector_field(ab.V, (-1.5, 1.5), (-1.5, 1.5), n=13, name="−V(z)"))
+fig.add_trace(vector_field(ab.V, (-1.5, 1.5), (-1.5, 1.5), n=13, name="−V(z)", color=COLORS["black"]))
 fig.update_layout(title="almost bilinear, ε = 0.3: −V points away from z* = 0 where the ratio < 0",
                   xaxis_title="x (min player)", yaxis_title="y (max player)", height=500)
 fig.show()
@@ -180,7 +181,7 @@ check("CurvatureEG+ (ν = τ = 0.8, 200 steps): starts within 1e-2 of z*", (d < 
 # %%
 ceg = simulate(fs, "ceg+", starts, 200, step=1 / L_f, box=1.5)
 lim = (-1.6, 1.6)
-fig = animate({"CEG+": ceg.z, "CurvatureEG+": curv.z}, colors=["#56B4E9", "#0072B2"],
+fig = animate({"CEG+": ceg.z, "CurvatureEG+": curv.z},
               background=[vector_field(fs.V, lim, lim, n=15)], xlim=lim, ylim=lim, n_frames=50,
               title="forsaken: CEG+ stays on the cycle, CurvatureEG+ reaches z*", xlabel="x (min player)",
               ylabel="y (max player)", markers=[{"x": [z_star[0]], "y": [z_star[1]], "name": "z*"}])
@@ -210,7 +211,7 @@ r_bc = np.linalg.norm(bc.final, axis=1)
 check("BC-SEG+: every run ends near z* = 0, max ‖z_K‖", r_bc.max() < 0.05, r_bc.max(), digits=1)
 
 # %%
-fig = animate({"SEG": seg.z, "BC-SEG+": bc.z}, colors=["#D55E00", "#56B4E9"], xlim=(-1.6, 1.6), ylim=(-1.6, 1.6),
+fig = animate({"SEG": seg.z, "BC-SEG+": bc.z}, xlim=(-1.6, 1.6), ylim=(-1.6, 1.6),
               background=[vector_field(gf.V, (-1.6, 1.6), (-1.6, 1.6), n=15)], n_frames=50, trail=False,
               title="global forsaken with noise σ = 0.1: SEG cycles, BC-SEG+ converges",
               xlabel="x (min player)", ylabel="y (max player)", markers=[{"x": [0], "y": [0], "name": "z* = 0"}])
