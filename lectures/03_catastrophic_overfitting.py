@@ -39,9 +39,9 @@ from course_lib import check, check_close, seed_everything, setup
 from course_lib.data.digits import load_digits
 from course_lib.data.synthetic import inject_features
 from course_lib.models.small import CNN
-from course_lib.robust.fast_at import (ELLE, ELLEA, FGSMAT, FGSMRS, NFGSM, GradAlign, fgsm_pgd_evaluator,
-                                       local_linearity_error)
+from course_lib.robust.fast_at import ELLE, ELLEA, FGSMAT, FGSMRS, NFGSM, GradAlign
 from course_lib.robust.methods import PGDAT
+from course_lib.robust.metrics import linearity_error, robust_evaluator
 from course_lib.robust.training import fit
 from course_lib.toys import sin_co
 from course_lib.toys.widgets import sin_toy_demo
@@ -232,7 +232,7 @@ def train(method, evaluate=True, seed=0):
     seed_everything(seed)
     model = CNN()
     history = fit(model, method, (x_train, y_train), test if evaluate else None, epochs=EPOCHS, lr=0.002,
-                  optimizer="adam", eval_fn=fgsm_pgd_evaluator(EPS), seed=seed, progress=False)
+                  optimizer="adam", eval_fn=robust_evaluator(EPS, alpha=EPS / 4, fgsm=True), seed=seed, progress=False)
     return model.eval(), history
 
 
@@ -280,12 +280,12 @@ methods = {"FGSM-RS": FGSMRS(EPS), "N-FGSM": NFGSM(EPS, k=1.0), "GradAlign": Gra
            "ELLE": ELLE(EPS, lam=LAM_ELLE), "ELLE-A": ELLEA(EPS, lam_max=LAM_ELLE),
            "PGD-5-AT": PGDAT(EPS, alpha=EPS / 2, steps=5)}
 runs = {"FGSM-AT": (fgsm_model, fgsm_history)} | {name: train(m, evaluate=False) for name, m in methods.items()}
-evaluate, rows = fgsm_pgd_evaluator(EPS), {}
+evaluate, rows = robust_evaluator(EPS, alpha=EPS / 4, fgsm=True), {}
 for name, (model, history) in runs.items():
     seed_everything(0)
     rows[name] = evaluate(model, *test)
     with torch.no_grad():
-        rows[name]["E_lin"] = float(local_linearity_error(model, *test, EPS))
+        rows[name]["E_lin"] = float(linearity_error(model, *test, EPS))
     rows[name]["cost"] = history.column("time").mean() / fgsm_history.column("time").mean()
 print(f"{'method':<10} {'clean':>6} {'FGSM':>6} {'PGD-10':>7} {'E_lin':>8} {'cost/epoch':>11}")
 for name, r in rows.items():
@@ -348,7 +348,7 @@ if RUN_CLASSIC:
     seed_everything(0)
     classic = CNN(width=32, image_size=32)
     classic_history = fit(classic, FGSMAT(0.3), (xc_train, yc_train), (xc_test[:200], yc_test[:200]), epochs=30,
-                          lr=0.1, eval_fn=fgsm_pgd_evaluator(0.3, pgd_steps=20), seed=0, progress=True)
+                          lr=0.1, eval_fn=robust_evaluator(0.3, steps=20, alpha=0.3 / 4, fgsm=True), seed=0, progress=True)
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     for key in ("clean", "fgsm", "pgd"):
         _ = ax.plot(classic_history.column("epoch"), classic_history.column(key), "o-", color=color(key), label=key)

@@ -17,10 +17,9 @@ from course_lib.robust.fast_at import (
     FGSMRS,
     NFGSM,
     GradAlign,
-    fgsm_pgd_evaluator,
-    local_linearity_error,
 )
 from course_lib.robust.methods import Standard
+from course_lib.robust.metrics import linearity_error, robust_evaluator
 from course_lib.robust.training import fit
 
 ALL = [FGSMAT(0.1), FGSMRS(0.1), NFGSM(0.1), GradAlign(0.1), ELLE(0.1), ELLEA(0.1)]
@@ -70,7 +69,7 @@ def test_nfgsm_perturbation_is_not_projected(batch):
     assert 0.05 < float(gap) <= 0.15 + 1e-6
 
 
-def test_local_linearity_error_is_second_order():
+def test_linearity_error_is_second_order():
     """E_lin = mean (ℓ(x_c) − (1−a)ℓ(x_a) − aℓ(x_b))² scales like ε⁴ for a smooth loss.
 
     The residual inside the square is second order, ≈ ε²·‖H‖ ~ 1e-5 at the smallest ε used here, five
@@ -85,7 +84,7 @@ def test_local_linearity_error_is_second_order():
     values = []
     for e in eps:
         torch.manual_seed(1)  # the same x_a, x_b, a directions at every ε
-        values.append(float(local_linearity_error(model, x, y, float(e)).detach()))
+        values.append(float(linearity_error(model, x, y, float(e)).detach()))
     assert min(values) > 1e-10
     assert 3.8 < np.polyfit(np.log(eps), np.log(values), 1)[0] < 4.2
     assert all(15 < values[i] / values[i + 1] < 17 for i in range(2))
@@ -119,7 +118,7 @@ def test_bad_arguments(make, name):
 
 def test_fgsm_rs_makes_a_digits_cnn_more_robust():
     x_train, y_train, x_test, y_test = load_digits()
-    evaluate = fgsm_pgd_evaluator(0.1, pgd_steps=10)
+    evaluate = robust_evaluator(0.1, steps=10, alpha=0.1 / 4, fgsm=True)
     results = {}
     for method in (Standard(), FGSMRS(0.1)):
         torch.manual_seed(0)

@@ -84,7 +84,8 @@ def steepest_direction(g: torch.Tensor, norm: str, x_adv: torch.Tensor) -> torch
 
 
 # ---------------------------------------------------------------- shared machinery
-def _check(x: torch.Tensor, y: torch.Tensor, eps: float, norm: str = "linf") -> float:
+def check_inputs(x: torch.Tensor, y: torch.Tensor, eps: float, norm: str = "linf") -> float:
+    """Validate an attack's batch (x in [0, 1], y of shape (n,)) and norm; return ε as a float."""
     if not isinstance(x, torch.Tensor) or not x.is_floating_point():
         raise TypeError("'x' must be a floating-point torch.Tensor of shape (n, ...)")
     if not isinstance(y, torch.Tensor) or y.shape != x.shape[:1]:
@@ -109,30 +110,46 @@ def frozen(model: nn.Module) -> Iterator[nn.Module]:
             p.requires_grad_(True)
 
 
-def _gradient(model: nn.Module, x_adv: torch.Tensor, objective: Objective) -> torch.Tensor:
-    """∇ Σ_i objective_i(model(x_adv)) with respect to the input only: one forward and one backward."""
-    with torch.enable_grad():
+def input_gradient(model: nn.Module, x_adv: torch.Tensor, objective: Objective) -> torch.Tensor:
+    """g = ∇ₓ Σ_i objective_i(model(x)) at x = x_adv: one forward and one backward, with respect to the input
+    only (under :func:`frozen`: no weight gradients are computed). ``objective`` maps the logits to
+    per-example values (or to their sum)."""
+    with torch.enable_grad(), frozen(model):
         x_adv = x_adv.detach().requires_grad_(True)
         return torch.autograd.grad(objective(model(x_adv)).sum(), x_adv)[0]
 
 
-def _ascend(model: nn.Module, x: torch.Tensor, objective: Objective, eps: float, alpha: float, steps: int,
-            norm: str, delta: torch.Tensor, steepest: bool = True) -> torch.Tensor:
-    """x + δ with δ ← Π(δ + α · d) repeated ``steps`` times, d the steepest-ascent direction of the
-    objective's gradient in ``norm`` (``steepest=False``: the raw gradient, as in PGA).
+StepSize = float | Callable[[int, torch.Tensor, torch.Tensor], torch.Tensor]
 
-    For ℓ∞ the ball ∩ box is the box [max(x − ε, 0), min(x + ε, 1)], so Π is a single clamp.
+
+def ascend(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, objective: Objective, eps: float,
+           alpha: StepSize, steps: int = 1, norm: str = "linf", *, steepest: bool = True,
+           project_start: bool = False) -> torch.Tensor:
+    """x_adv ← x + Π(x_adv − x + α·d(∇ₓ objective(model(x_adv)))), ``steps`` times (Π: :func:`project`).
+
+    d is the steepest-ascent direction of the gradient in ``norm`` (``steepest=False``: the raw gradient, as
+    in PGA). ``alpha`` is a number, or a rule ``alpha(k, g, x_adv)`` giving per-example step sizes (n,) at
+    step k from the gradient g there (adaptive steps, or 0 to stop an example). The start ``x_adv`` must be
+    feasible, or is projected first with ``project_start=True``. One forward-backward per step, under
+    :func:`frozen`; returns the detached end point.
+
+    For ℓ∞ the ball ∩ box is the box [max(x − ε, 0), min(x + ε, 1)], so Π is a single clamp in x-space.
     """
-    x_adv = x + delta
     lo, hi = (x - eps).clamp(min=0.0), (x + eps).clamp(max=1.0)
+
+    def clip(z: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(z, lo, hi) if norm == "linf" else x + project(z - x, x, eps, norm)
+
+    if project_start:
+        x_adv = clip(x_adv)
     with frozen(model):
-        for _ in range(steps):
-            g = _gradient(model, x_adv, objective)
+        for k in range(steps):
+            g = input_gradient(model, x_adv, objective)
             d = steepest_direction(g, norm, x_adv) if steepest else g
-            if norm == "linf":
-                x_adv = torch.clamp(x_adv + alpha * d, lo, hi)
-            else:
-                x_adv = x + project(x_adv + alpha * d - x, x, eps, norm)
+            a = alpha(k, g, x_adv) if callable(alpha) else alpha
+            if isinstance(a, torch.Tensor):
+                a = _per_example(a, x_adv)
+            x_adv = clip(x_adv + a * d)
     return x_adv.detach()
 
 
@@ -150,9 +167,8 @@ def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, *, loss
 
     The exact maximiser of the linearised loss over the ℓ∞ ball; one forward-backward.
     """
-    eps = _check(x, y, eps)
-    with frozen(model):
-        g = _gradient(model, x, _objective(y, loss, targeted, y_target))
+    eps = check_inputs(x, y, eps)
+    g = input_gradient(model, x, _objective(y, loss, targeted, y_target))
     return (x + eps * g.sign()).clamp(0.0, 1.0).detach()
 
 
@@ -164,11 +180,11 @@ def pga(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: f
     With one step and α|∇f(0)|_i > ε for every i with ∇f(0)_i ≠ 0 it is FGSM (seed 001, "FGSM as one
     step of PGA").
     """
-    eps = _check(x, y, eps, norm)
+    eps = check_inputs(x, y, eps, norm)
     steps = _validate.integer("steps", steps, lo=1)
     alpha = _validate.positive("alpha", alpha)
     objective = _objective(y, loss, False, None)
-    return _ascend(model, x, objective, eps, alpha, steps, norm, torch.zeros_like(x), steepest=False)
+    return ascend(model, x, x, objective, eps, alpha, steps, norm, steepest=False)
 
 
 def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float | None = None,
@@ -180,7 +196,7 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: f
     ``alpha`` defaults to 2.5·ε/steps. With ``restarts > 1`` each example keeps the restart that
     misclassifies it (ties: the larger loss), which costs one extra forward per restart.
     """
-    eps = _check(x, y, eps, norm)
+    eps = check_inputs(x, y, eps, norm)
     steps = _validate.integer("steps", steps, lo=1)
     restarts = _validate.integer("restarts", restarts, lo=1)
     alpha = 2.5 * eps / steps if alpha is None else _validate.positive("alpha", alpha)
@@ -188,7 +204,7 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: f
     best, best_wrong, best_value = x, None, None
     for _ in range(restarts):
         delta = project(random_delta(x, eps, norm), x, eps, norm) if random_start else torch.zeros_like(x)
-        x_adv = _ascend(model, x, objective, eps, alpha, steps, norm, delta)
+        x_adv = ascend(model, x, x + delta, objective, eps, alpha, steps, norm)
         if restarts == 1:
             return x_adv.detach()
         with torch.no_grad():
@@ -213,7 +229,7 @@ def beta_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, 
     K−1 targets run as one batch of (K−1)·n examples: one forward-backward of that batch per step, plus
     one forward to pick j* (and one to read K when ``n_classes`` is not given).
     """
-    eps = _check(x, y, eps, norm)
+    eps = check_inputs(x, y, eps, norm)
     steps = _validate.integer("steps", steps, lo=1)
     alpha = 2.5 * eps / steps if alpha is None else _validate.positive("alpha", alpha)
     if n_classes is None:
@@ -228,7 +244,7 @@ def beta_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, 
         z = logits.float()
         return z.gather(1, js[:, None]).squeeze(1) - z.gather(1, ys[:, None]).squeeze(1)
 
-    x_adv = _ascend(model, xs, margin_j, eps, alpha, steps, norm, torch.zeros_like(xs))
+    x_adv = ascend(model, xs, xs, margin_j, eps, alpha, steps, norm)
     with torch.no_grad():
         best_j = margin_j(model(x_adv)).view(K - 1, n).argmax(dim=0)
     return x_adv.view(K - 1, n, *x.shape[1:])[best_j, torch.arange(n, device=x.device)].detach()

@@ -14,18 +14,18 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.attacks import _check, _gradient, frozen
+from course_lib.robust.attacks import ascend, check_inputs, input_gradient
 from course_lib.robust.base import Method
+from course_lib.robust.metrics import linearity_error
 
 
 def _ce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.float(), y, reduction="none")
 
 
-def _input_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+def _grad_ce(model: nn.Module, x: torch.Tensor, y: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
     """∇_δ Σ_i ℓ(model(x_i + δ_i), y_i), with respect to δ only (one forward-backward)."""
-    with frozen(model):
-        return _gradient(model, x + delta, lambda logits: _ce(logits, y))
+    return input_gradient(model, x + delta, lambda logits: _ce(logits, y))
 
 
 class FGSMAT(Method):
@@ -39,10 +39,9 @@ class FGSMAT(Method):
         self.alpha = self.eps if alpha is None else _validate.positive("alpha", alpha)
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        _check(x, y, self.eps)
-        g = _input_gradient(model, x, y, torch.zeros_like(x))
-        delta = (self.alpha * g.sign()).clamp(-self.eps, self.eps)
-        return _ce(model((x + delta).clamp(0, 1)), y).mean()
+        check_inputs(x, y, self.eps)
+        x_adv = ascend(model, x, x, lambda logits: _ce(logits, y), self.eps, self.alpha)
+        return _ce(model(x_adv), y).mean()
 
 
 class FGSMRS(Method):
@@ -56,9 +55,9 @@ class FGSMRS(Method):
         self.alpha = 1.25 * self.eps if alpha is None else _validate.positive("alpha", alpha)
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        _check(x, y, self.eps)
+        check_inputs(x, y, self.eps)
         delta0 = (x + (torch.rand_like(x) * 2 - 1) * self.eps).clamp(0, 1) - x
-        g = _input_gradient(model, x, y, delta0)
+        g = _grad_ce(model, x, y, delta0)
         delta = (delta0 + self.alpha * g.sign()).clamp(-self.eps, self.eps)
         return _ce(model((x + delta).clamp(0, 1)), y).mean()
 
@@ -75,9 +74,9 @@ class NFGSM(Method):
         self.alpha = self.eps if alpha is None else _validate.positive("alpha", alpha)
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        _check(x, y, self.eps)
+        check_inputs(x, y, self.eps)
         eta = (x + (torch.rand_like(x) * 2 - 1) * self.k * self.eps).clamp(0, 1) - x
-        g = _input_gradient(model, x, y, eta)
+        g = _grad_ce(model, x, y, eta)
         return _ce(model((x + eta + self.alpha * g.sign()).clamp(0, 1)), y).mean()
 
 
@@ -92,8 +91,8 @@ class GradAlign(Method):
         self.lam = _validate.nonnegative("lam", lam)
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        _check(x, y, self.eps)
-        g1 = _input_gradient(model, x, y, torch.zeros_like(x))
+        check_inputs(x, y, self.eps)
+        g1 = _grad_ce(model, x, y, torch.zeros_like(x))
         eta = ((torch.rand_like(x) * 2 - 1) * self.eps).requires_grad_(True)
         g2 = torch.autograd.grad(_ce(model(x + eta), y).sum(), eta, create_graph=True)[0]
         cos = F.cosine_similarity(g1.flatten(1), g2.flatten(1), dim=1, eps=1e-12)
@@ -101,21 +100,10 @@ class GradAlign(Method):
         return _ce(model(x_adv), y).mean() + self.lam * (1 - cos).mean()
 
 
-def local_linearity_error(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
-    """ELLE's E_lin = mean_i (ℓ(x_c) − (1−a)ℓ(x_a) − a·ℓ(x_b))², x_a, x_b ~ U(B∞(x, ε)), a ~ U[0, 1],
-    x_c = (1−a)x_a + a·x_b (zero for a loss that is linear in the input; three points in one forward)."""
-    x_a = x + (torch.rand_like(x) * 2 - 1) * eps
-    x_b = x + (torch.rand_like(x) * 2 - 1) * eps
-    a = torch.rand(x.shape[0], device=x.device, dtype=x.dtype).view(-1, *([1] * (x.dim() - 1)))
-    x_c = (1 - a) * x_a + a * x_b
-    l_a, l_b, l_c = _ce(model(torch.cat([x_a, x_b, x_c])), y.repeat(3)).chunk(3)
-    a = a.flatten()
-    return ((l_c - (1 - a) * l_a - a * l_b) ** 2).mean()
-
-
 class ELLE(Method):
-    """ELLE (Abad Rocamora et al. 2024): ℓ(x_FGSM) + λ·E_lin (see :func:`local_linearity_error`);
-    FGSM with zero init and α = ε. The paper uses λ = 1000 for ε ≤ 8/255 on CIFAR-10."""
+    """ELLE (Abad Rocamora et al. 2024): ℓ(x_FGSM) + λ·E_lin (see
+    :func:`course_lib.robust.metrics.linearity_error`); FGSM with zero init and α = ε. The paper uses
+    λ = 1000 for ε ≤ 8/255 on CIFAR-10."""
 
     name = "ELLE"
 
@@ -128,9 +116,9 @@ class ELLE(Method):
         return self.lam
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        _check(x, y, self.eps)
-        g = _input_gradient(model, x, y, torch.zeros_like(x))
-        e_lin = local_linearity_error(model, x, y, self.eps)
+        check_inputs(x, y, self.eps)
+        g = _grad_ce(model, x, y, torch.zeros_like(x))
+        e_lin = linearity_error(model, x, y, self.eps)
         lam = self.regulariser_weight(float(e_lin.detach()))
         return _ce(model((x + self.eps * g.sign()).clamp(0, 1)), y).mean() + lam * e_lin
 
@@ -157,27 +145,3 @@ class ELLEA(ELLE):
             self.lam = self.lam_max if e_lin > mu + self.n_sigma * sigma else self.decay * self.lam
         h.append(e_lin)
         return self.lam
-
-
-# ---------------------------------------------------------------- the CO detector for lecture 03
-def fgsm_pgd_evaluator(eps: float, pgd_steps: int = 10):
-    """An ``eval_fn`` for :func:`course_lib.robust.training.fit` returning the test accuracy ``clean``,
-    under FGSM (``fgsm``) and under PGD (``pgd``: ``pgd_steps`` steps, α = ε/4, random start) at radius ε.
-
-    Catastrophic overfitting shows as FGSM accuracy staying high (even above clean) while PGD accuracy
-    collapses (seed 000, "100% robust to FGSM, 0% robust to PGD-20").
-    """
-    from course_lib.robust.attacks import fgsm, pgd
-
-    eps = _validate.nonnegative("eps", eps)
-    pgd_steps = _validate.integer("pgd_steps", pgd_steps, lo=1)
-
-    def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
-        def accuracy(z: torch.Tensor) -> float:
-            with torch.no_grad():
-                return float((model(z).argmax(1) == y).float().mean())
-
-        return {"clean": accuracy(x), "fgsm": accuracy(fgsm(model, x, y, eps)),
-                "pgd": accuracy(pgd(model, x, y, eps, alpha=eps / 4, steps=pgd_steps))}
-
-    return evaluate

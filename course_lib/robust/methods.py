@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.attacks import beta_attack, frozen, pgd
+from course_lib.robust.attacks import ascend, beta_attack, pgd
 from course_lib.robust.base import Method
 from course_lib.robust.metrics import fosc_closed_form
 
@@ -47,17 +47,6 @@ def _radius(eps: float, alpha: float | None, steps: int) -> tuple[float, float, 
     return eps, alpha, steps
 
 
-def _project(x_adv: torch.Tensor, x: torch.Tensor, eps: float) -> torch.Tensor:
-    """Π onto B∞(x, ε) ∩ [0, 1]^d."""
-    return torch.minimum(torch.maximum(x_adv, x - eps), x + eps).clamp(0.0, 1.0)
-
-
-def _input_grad(loss_fn, x_adv: torch.Tensor) -> torch.Tensor:
-    x_adv = x_adv.detach().requires_grad_(True)
-    (grad,) = torch.autograd.grad(loss_fn(x_adv), x_adv)
-    return grad
-
-
 class PGDAT(AdversarialMethod):
     """PGD-AT (Madry et al. 2018): min_θ E max_{‖δ‖∞≤ε} CE(f_θ(x+δ), y), inner max by PGD-k with random
     start; α defaults to 2.5ε/k (research §4.1). ε = 0 is plain ERM."""
@@ -88,12 +77,9 @@ class TRADES(AdversarialMethod):
             return x
         with torch.no_grad():
             p_nat = F.softmax(model(x), dim=1)
-        x_adv = _project(x + 0.001 * torch.randn_like(x), x, self.eps)
-        kl = lambda z: F.kl_div(F.log_softmax(model(z), dim=1), p_nat, reduction="sum")  # noqa: E731
-        with frozen(model):       # like PGD/FGSM: the attack's backward computes no weight gradients
-            for _ in range(self.steps):
-                x_adv = _project(x_adv + self.alpha * _input_grad(kl, x_adv).sign(), x, self.eps)
-        return x_adv.detach()
+        kl = lambda logits: F.kl_div(F.log_softmax(logits, dim=1), p_nat, reduction="sum")  # noqa: E731
+        return ascend(model, x, x + 0.001 * torch.randn_like(x), kl, self.eps, self.alpha, self.steps,
+                      project_start=True)
 
     def objective(self, model, x, x_adv, y):
         logits = model(x)
@@ -103,20 +89,15 @@ class TRADES(AdversarialMethod):
         return F.cross_entropy(logits, y) + self.beta * kl
 
 
-class MART(AdversarialMethod):
+class MART(PGDAT):
     """MART (Wang et al. 2020): BCE(p(x′), y) + β·KL(p(x) ‖ p(x′))·(1 − p_y(x)), with
     BCE = −log p_y(x′) − log(1 − max_{k≠y} p_k(x′)); x′ = PGD on CE (seed 002; `YisenWang/MART`)."""
 
     name = "MART"
 
     def __init__(self, eps: float, alpha: float | None = None, steps: int = 10, beta: float = 6.0) -> None:
-        self.eps, self.alpha, self.steps = _radius(eps, alpha, steps)
+        super().__init__(eps, alpha, steps)
         self.beta = _validate.nonnegative("beta", beta)
-
-    def perturb(self, model, x, y):
-        if self.eps == 0:
-            return x
-        return pgd(model, x, y, self.eps, self.alpha, self.steps, random_start=True).detach()
 
     def objective(self, model, x, x_adv, y):
         logits, logits_adv = model(x), model(x_adv)
@@ -183,15 +164,15 @@ class DynamicAT(AdversarialMethod):
     def perturb(self, model, x, y):
         if self.eps == 0:
             return x
-        ce = lambda z: F.cross_entropy(model(z), y, reduction="sum")  # noqa: E731
-        x_adv = _project(x + torch.empty_like(x).uniform_(-self.eps, self.eps), x, self.eps)
-        for k in range(self.steps):
-            g = _input_grad(ce, x_adv)
+        ce = lambda logits: F.cross_entropy(logits, y, reduction="sum")  # noqa: E731
+
+        def alpha(k: int, g: torch.Tensor, x_adv: torch.Tensor) -> torch.Tensor:  # α·[k = 0 or c(x^k) > c_t]
             move = torch.ones_like(y, dtype=torch.bool) if k == 0 else \
                 fosc_closed_form(g, x_adv, x, self.eps, box=(0.0, 1.0)) > self.c_t
-            step = self.alpha * g.sign() * move.view(-1, *([1] * (x.dim() - 1)))
-            x_adv = _project(x_adv + step, x, self.eps)
-        return x_adv.detach()
+            return self.alpha * move.to(x.dtype)
+
+        x0 = x + torch.empty_like(x).uniform_(-self.eps, self.eps)
+        return ascend(model, x, x0, ce, self.eps, alpha, self.steps, project_start=True)
 
 
 class ATAS(AdversarialMethod):
@@ -243,14 +224,19 @@ class ATAS(AdversarialMethod):
         idx = self._idx if self._idx is not None and len(self._idx) == len(y) else \
             torch.arange(len(y), device=x.device)
         delta, v = self._state(x, idx)
-        x0 = _project(x + delta, x, self.eps)
-        g = _input_grad(lambda z: F.cross_entropy(model(z), y, reduction="sum"), x0)
-        v = (1 - self.beta) * g.flatten(1).pow(2).sum(1) + self.beta * v
-        if self._epoch <= self.warmup_epochs:
-            alpha = torch.full_like(v, self.eps)
-        else:
-            alpha = (2 * self.eps * self.c / (self.c + v.sqrt())).clamp(self.eps / 2, 1.75 * self.eps)
-        x_adv = _project(x0 + alpha.view(-1, *([1] * (x.dim() - 1))) * g.sign(), x, self.eps).detach()
-        self._v[idx], self._delta[idx], self.last_alpha = v.detach(), (x_adv - x), alpha.detach()
+
+        def alpha(k: int, g: torch.Tensor, x_adv: torch.Tensor) -> torch.Tensor:  # updates v, α from g
+            nonlocal v
+            v = (1 - self.beta) * g.flatten(1).pow(2).sum(1) + self.beta * v
+            if self._epoch <= self.warmup_epochs:
+                self.last_alpha = torch.full_like(v, self.eps)
+            else:
+                step = 2 * self.eps * self.c / (self.c + v.sqrt())
+                self.last_alpha = step.clamp(self.eps / 2, 1.75 * self.eps)
+            return self.last_alpha
+
+        ce = lambda logits: F.cross_entropy(logits, y, reduction="sum")  # noqa: E731
+        x_adv = ascend(model, x, x + delta, ce, self.eps, alpha, 1, project_start=True)
+        self._v[idx], self._delta[idx] = v.detach(), (x_adv - x)
         self._idx = None
         return x_adv

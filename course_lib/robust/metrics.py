@@ -22,6 +22,7 @@ from torch import nn
 
 from course_lib import _validate
 from course_lib.robust.attacks import beta_attack, pgd
+from course_lib.robust.attacks import fgsm as fgsm_attack
 from course_lib.seeding import torch_generator
 
 ATTACKS = ("pgd", "pgd-margin", "beta", "ensemble")
@@ -90,13 +91,24 @@ def worst_class(per_class: torch.Tensor) -> tuple[int, float]:
 
 
 def robust_evaluator(eps: float, *, attack: str = "pgd", steps: int = 10, restarts: int = 1,
-                     alpha: float | None = None, num_classes: int | None = None) -> Callable:
+                     alpha: float | None = None, num_classes: int | None = None,
+                     fgsm: bool = False) -> Callable:
     """An ``eval_fn`` for :func:`course_lib.robust.training.fit`: ``{"clean", "robust"}`` and, when
-    ``num_classes`` is given, ``"worst"`` (the worst class's robust accuracy)."""
+    ``num_classes`` is given, ``"worst"`` (the worst class's robust accuracy).
+
+    ``fgsm=True`` makes it the catastrophic-overfitting detector of lecture 03 instead: ``{"clean", "fgsm",
+    "pgd"}``, the plain accuracies at x, at the FGSM point and at the PGD point (``steps``, ``alpha``,
+    random start). CO shows as FGSM accuracy staying high (even above clean) while PGD accuracy collapses
+    (seed 000, "100% robust to FGSM, 0% robust to PGD-20").
+    """
     eps = _validate.nonnegative("eps", eps)
+    steps = _validate.integer("steps", steps, lo=1)
     _validate.one_of("attack", attack, ATTACKS)
 
     def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
+        if fgsm:
+            return {"clean": accuracy(model, x, y), "fgsm": accuracy(model, fgsm_attack(model, x, y, eps), y),
+                    "pgd": accuracy(model, pgd(model, x, y, eps, alpha, steps, restarts=restarts), y)}
         ok = robust_correct(model, x, y, eps, attack=attack, steps=steps, restarts=restarts, alpha=alpha)
         out = {"clean": accuracy(model, x, y), "robust": float(ok.float().mean())}
         if num_classes is not None:
@@ -128,17 +140,27 @@ def fosc(model: nn.Module, x0: torch.Tensor, x_k: torch.Tensor, y: torch.Tensor,
 
 
 def linearity_error(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float,
-                    generator: torch.Generator | None = None) -> float:
-    """ELLE's local linearity error E_lin = mean_i (ℓ(x_c) − (1−a)ℓ(x_a) − aℓ(x_b))², x_a, x_b ~ U(B∞(x, ε)),
-    a ~ U[0, 1], x_c = (1−a)x_a + a·x_b (0 when ℓ is affine in x inside the ball)."""
+                    generator: torch.Generator | None = None) -> torch.Tensor:
+    """ELLE's local linearity error E_lin = mean_i (ℓ(x_c) − (1−a)ℓ(x_a) − a·ℓ(x_b))², x_a, x_b ~ U(B∞(x, ε)),
+    a ~ U[0, 1], x_c = (1−a)x_a + a·x_b (0 when ℓ is affine in x inside the ball; Abad Rocamora et al. 2024).
+
+    A differentiable scalar (ELLE trains on it; ``float(...)`` to report it); the three points go through
+    the model in one forward. ``generator`` (on any device) makes the draws reproducible.
+    """
     eps = _validate.nonnegative("eps", eps)
-    a = torch.rand(len(x), generator=generator).to(x.device, x.dtype).view(-1, *([1] * (x.dim() - 1)))
-    x_a, x_b = ((torch.rand(x.shape, generator=generator).to(x) * 2 - 1) * eps + x for _ in range(2))
+
+    def uniform(shape: tuple[int, ...]) -> torch.Tensor:
+        device = x.device if generator is None else generator.device
+        return torch.rand(shape, generator=generator, device=device, dtype=x.dtype).to(x.device)
+
+    x_a = x + (uniform(x.shape) * 2 - 1) * eps
+    x_b = x + (uniform(x.shape) * 2 - 1) * eps
+    a = uniform((x.shape[0],)).view(-1, *([1] * (x.dim() - 1)))
     x_c = (1 - a) * x_a + a * x_b
-    with torch.no_grad():
-        ce = lambda z: F.cross_entropy(model(z), y, reduction="none")  # noqa: E731
-        a = a.flatten()
-        return float((ce(x_c) - (1 - a) * ce(x_a) - a * ce(x_b)).pow(2).mean())
+    ce = F.cross_entropy(model(torch.cat([x_a, x_b, x_c])).float(), y.repeat(3), reduction="none")
+    l_a, l_b, l_c = ce.chunk(3)
+    a = a.flatten()
+    return ((l_c - (1 - a) * l_a - a * l_b) ** 2).mean()
 
 
 def filter_normalized_direction(model: nn.Module, seed: int = 0) -> list[torch.Tensor]:
