@@ -4,8 +4,8 @@
     run.z.shape, run.status            # (101, N, 2), array of "ok" / "diverged"
 
 A start whose iterate leaves the ball of radius ``bound`` (or becomes non-finite) is frozen at its last
-good point and marked "diverged": no NaN or inf ever leaves ``simulate`` (DESIGN.md, "bad input gets a
-clear error, nothing is lost").
+good point and marked "diverged": no NaN or inf ever leaves ``simulate`` (docs/ARCHITECTURE.md: bad input
+gets a clear error, nothing is lost).
 """
 
 from __future__ import annotations
