@@ -1,7 +1,7 @@
 """Time every lecture top to bottom, as CI runs it (one fresh kernel each), against its design budget.
 
-Budgets (DESIGN.md): 60 s per lecture, 90 s for 03 and 04 (training-heavy), 120 s for the labs in their
-smoke profile. Shared machines can be many times slower under load: this prints, it does not assert.
+Budgets: 60 s per lecture, 90 s for 03 and 04 (training-heavy), 120 s for the labs in their smoke
+profile. Shared machines can be many times slower under load: this prints, it does not assert.
 
     python benchmarks/notebooks.py [lectures/07_minimax_dynamics.ipynb ...]
 

@@ -30,11 +30,9 @@
 # %%
 import numpy as np
 
-from course_lib import check, check_close, setup
-from course_lib.notebook import environment_report
+from course_lib import check, check_close, environment_report, setup
 from course_lib.toys import quadratic as q
-from course_lib.viz.animate import animate, contour
-from course_lib.viz.demos import gd_step_size_demo
+from course_lib.viz import animate, contour, gd_step_size_demo
 
 setup(seed=0)
 

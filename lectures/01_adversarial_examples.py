@@ -34,13 +34,19 @@ import torch.nn.functional as F
 from scipy.optimize import linprog
 
 from course_lib import check, check_close, make_rng, seed_everything, setup
-from course_lib.data.digits import load_digits
-from course_lib.models.small import CNN
-from course_lib.robust.attacks import beta_attack, fgsm, linear_worst_case, pga, pgd
-from course_lib.robust.methods import Standard
-from course_lib.robust.training import fit
-from course_lib.robust.widgets import linear_worst_case_demo
-from course_lib.viz.style import color
+from course_lib.data import load_digits
+from course_lib.models import CNN
+from course_lib.robust import (
+    Standard,
+    beta_attack,
+    fgsm,
+    fit,
+    linear_worst_case,
+    linear_worst_case_demo,
+    pga,
+    pgd,
+)
+from course_lib.viz import color
 
 setup(seed=0, threads=1)
 

@@ -40,10 +40,9 @@ import torch
 
 from course_lib import check, check_close, make_rng, report, seed_everything, setup
 from course_lib.danskin import ddd, directional, examples, hull, landscape, trajectories, widgets
-from course_lib.data.digits import load_digits
-from course_lib.models.small import MLP
-from course_lib.viz.animate import animate, contour
-from course_lib.viz.style import color
+from course_lib.data import load_digits
+from course_lib.models import MLP
+from course_lib.viz import animate, color, contour
 
 setup(seed=0, threads=1)  # tiny models: one thread avoids OpenMP overhead on 2 shared cores
 

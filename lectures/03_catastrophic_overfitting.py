@@ -36,16 +36,22 @@ import numpy as np
 import torch
 
 from course_lib import check, check_close, seed_everything, setup
-from course_lib.data.digits import load_digits
-from course_lib.data.synthetic import inject_features
-from course_lib.models.small import CNN
-from course_lib.robust.fast_at import ELLE, ELLEA, FGSMAT, FGSMRS, NFGSM, GradAlign
-from course_lib.robust.methods import PGDAT
-from course_lib.robust.metrics import linearity_error, robust_evaluator
-from course_lib.robust.training import fit
-from course_lib.toys import sin_co
-from course_lib.toys.widgets import sin_toy_demo
-from course_lib.viz.style import color
+from course_lib.data import inject_features, load_digits
+from course_lib.models import CNN
+from course_lib.robust import (
+    ELLE,
+    ELLEA,
+    FGSMAT,
+    FGSMRS,
+    NFGSM,
+    PGDAT,
+    GradAlign,
+    fit,
+    linearity_error,
+    robust_evaluator,
+)
+from course_lib.toys import sin_co, sin_toy_demo
+from course_lib.viz import color
 
 setup(seed=0, threads=1)
 

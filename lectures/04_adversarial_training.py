@@ -38,15 +38,23 @@ import numpy as np
 import torch
 
 from course_lib import check, report, seed_everything, setup
-from course_lib.data.digits import load_digits
-from course_lib.models.small import MLP
-from course_lib.robust import metrics
-from course_lib.robust.attacks import pgd
-from course_lib.robust.cfol import CFOL
-from course_lib.robust.methods import BETAAT, MART, PGDAT, TRADES, DynamicAT, Standard
-from course_lib.robust.training import fit
-from course_lib.robust.weight_methods import AWP, SAM
-from course_lib.viz.style import COLORS, color
+from course_lib.data import load_digits
+from course_lib.models import MLP
+from course_lib.robust import (
+    AWP,
+    BETAAT,
+    CFOL,
+    MART,
+    PGDAT,
+    SAM,
+    TRADES,
+    DynamicAT,
+    Standard,
+    fit,
+    metrics,
+    pgd,
+)
+from course_lib.viz import COLORS, color
 
 setup(seed=0, threads=1)  # tiny models: one thread avoids OpenMP overhead on 2 shared cores
 

@@ -39,14 +39,11 @@ import torch
 from scipy import stats
 
 from course_lib import check, check_close, seed_everything, setup, torch_generator
-from course_lib.data.digits import load_digits
-from course_lib.data.synthetic import make_2d
-from course_lib.models.small import MLP
-from course_lib.robust import certify as C
+from course_lib import robust as C  # the certificates (IBP, CROWN, randomized smoothing) live in the room
+from course_lib.data import load_digits, make_2d
+from course_lib.models import MLP
+from course_lib.robust import Standard, fit, predict, robust_correct
 from course_lib.robust import viz_certify as V
-from course_lib.robust.methods import Standard
-from course_lib.robust.metrics import predict, robust_correct
-from course_lib.robust.training import fit
 from course_lib.viz import COLORS
 
 setup(seed=0, threads=1)  # tiny networks: one thread is fastest on a shared 2-core machine

@@ -42,8 +42,7 @@ from IPython.display import display
 from course_lib import check, check_close, make_rng, report, setup, torch_generator
 from course_lib.gans import distances as dist, nets, pushforward as pf
 from course_lib.gans import dirac_trajectory, make_target, mode_stats, train_gan, w2_floor, w2_to_target
-from course_lib.viz.animate import animate
-from course_lib.viz.style import COLORS, color
+from course_lib.viz import COLORS, animate, color
 
 setup(seed=0, threads=1)   # tiny networks: one thread is fastest
 

@@ -38,6 +38,8 @@ from course_lib import check, check_close, make_rng, report, setup
 from course_lib.minimax import (
     almost_bilinear,
     bilinear,
+    build_game_explorer,
+    build_trajectory_widget,
     classify,
     critical_points,
     flow,
@@ -49,8 +51,7 @@ from course_lib.minimax import (
     spectral_radius,
 )
 from course_lib.minimax.algorithms import eg_step, ogda_step
-from course_lib.minimax.widgets import build_game_explorer, build_trajectory_widget
-from course_lib.viz.animate import animate, contour, vector_field
+from course_lib.viz import animate, contour, vector_field
 
 setup(seed=0)
 

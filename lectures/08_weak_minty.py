@@ -46,8 +46,7 @@ from course_lib.minimax import (
     simulate,
     weak_mvi_rho,
 )
-from course_lib.viz.animate import animate, vector_field
-from course_lib.viz.style import COLORS
+from course_lib.viz import COLORS, animate, vector_field
 
 setup(seed=0)
 

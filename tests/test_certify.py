@@ -15,7 +15,7 @@ from scipy import stats
 from torch import nn
 
 from course_lib.models.small import CNN, MLP
-from course_lib.robust.certify import (
+from course_lib.robust import (
     ABSTAIN,
     IBPTraining,
     binomial_two_sided_p,
@@ -238,7 +238,7 @@ def test_ibp_loss_upper_bounds_ce_and_trains():
 
 
 def test_certified_training_plugs_into_fit():
-    from course_lib.robust.certify import GaussianNoiseTraining
+    from course_lib.robust import GaussianNoiseTraining
     from course_lib.robust.training import fit
 
     torch.manual_seed(0)

@@ -1,4 +1,4 @@
-"""The notebook policy of DESIGN.md, enforced: lean stored notebooks, checked claims, python3 kernel."""
+"""The notebook policy (docs/ARCHITECTURE.md): lean stored notebooks, checked claims, python3 kernel."""
 
 import json
 import re

@@ -202,10 +202,6 @@ def download_cifar10(root: str | os.PathLike, *, url: str = URL, md5: str = MD5,
 
 
 # ---------------------------------------------------------------------------------- fake data sets
-class _Py2Str(str):
-    """Marker for strings that Python 2 would have pickled as ``str`` (byte strings)."""
-
-
 class _Py2Pickler(pickle._Pickler):
     """Pickles ``str`` and ``bytes`` as Python-2 ``str`` (SHORT_BINSTRING/BINSTRING) and names numpy's
     module as Python 2's numpy did, so a fake batch loads exactly like the real files: ``b'data'`` keys

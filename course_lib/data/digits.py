@@ -13,9 +13,6 @@ import torch.nn.functional as F
 from course_lib import _validate
 from course_lib.seeding import effective_seed
 
-N_CLASSES = 10
-
-
 Split = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 

@@ -7,9 +7,10 @@
 Modules: ``games`` (Φ, V, J_V from sympy), ``parser`` (safe formula → game), ``algorithms`` (one pure,
 array-generic step function per method, also usable on torch tensors), ``simulate`` (many starts,
 divergence-safe), ``analysis`` (critical points, local Nash, ρ and L, multipliers, flow, basins),
-``widgets`` (live figures for the lectures).
+``widgets`` (live figures for the lectures; lazy, PEP 562 ``__getattr__``: it imports ipywidgets).
 """
 
+from course_lib._lazy import lazy_exports
 from course_lib.minimax.algorithms import STEPS
 from course_lib.minimax.analysis import (
     Basins,
@@ -38,8 +39,12 @@ from course_lib.minimax.games import (
 from course_lib.minimax.parser import FormulaError, custom_game, parse_formula
 from course_lib.minimax.simulate import Run, constant, power_decay, simulate
 
+_LAZY = {"build_game_explorer": "widgets", "build_trajectory_widget": "widgets"}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
+
 __all__ = [
     "GAMES", "STEPS", "Basins", "FormulaError", "Game", "NashTest", "Run", "almost_bilinear", "bilinear",
+    "build_game_explorer", "build_trajectory_widget",
     "classify", "constant", "critical_points", "custom_game", "flow", "forsaken", "global_forsaken",
     "jacobian_spectrum", "linear", "linear_weak_mvi", "lipschitz", "local_nash", "multipliers",
     "parse_formula",

@@ -1,5 +1,5 @@
 """Pictures for lecture 05 (certified robustness): robustness maps of the plane, the polyhedral envelope,
-certified-accuracy curves. Numbers come from :mod:`course_lib.robust.certify`; these only draw them."""
+certified-accuracy curves. Numbers come from :mod:`course_lib.robust`; these only draw them."""
 
 from __future__ import annotations
 

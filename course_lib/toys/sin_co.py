@@ -20,7 +20,6 @@ import numpy as np
 from course_lib import _validate
 
 A = np.array([-np.pi / 2, np.pi / 2])  # the two inputs a₁, a₂
-B_LABELS = np.array([-1.0, 1.0])       # their labels b₁, b₂
 HALF_PI = np.pi / 2
 MIN_GAP = 0.05  # arg-min further than this from x = 1 counts as catastrophic overfitting
 

@@ -14,13 +14,25 @@ Conventions of every figure the library builds (checked by ``tests/test_viz_styl
   :func:`~course_lib.viz.animate.animate` applies it to its title, axis titles and names.
 - **Layout.** Every xy axis has a title; an animation's play / pause buttons end where its frame slider
   starts and the slider's "step k = …" label sits at the slider's right end.
+
+Re-exports: ``style``, ``animate`` (:func:`animate`, :func:`contour`, :func:`vector_field`) and ``export``
+are imported eagerly (``course_lib.notebook`` imports this package, so ``import course_lib`` pays for them;
+``animate`` imports plotly's figure factory only when drawing a vector field). ``panel``, ``widgets`` and
+``demos`` import ipywidgets and are **lazy** (PEP 562 ``__getattr__``, :mod:`course_lib._lazy`).
+The function :func:`animate` shadows the submodule of the same name: import the module's other names
+from here, not ``course_lib.viz.animate``.
 """
 
+from course_lib._lazy import lazy_exports
+from course_lib.viz.animate import animate, contour, vector_field
+from course_lib.viz.export import ExportRenderer, activate_from_env
 from course_lib.viz.style import (
     COLORS,
     METHOD_GROUPS,
     PALETTE,
     ROLE_COLORS,
+    SEQUENTIAL,
+    check_method_colors,
     color,
     distinct_colors,
     math_text,
@@ -28,5 +40,11 @@ from course_lib.viz.style import (
     use_style,
 )
 
-__all__ = ["COLORS", "METHOD_GROUPS", "PALETTE", "ROLE_COLORS", "color", "distinct_colors", "math_text",
-           "role_color", "use_style"]
+_LAZY = {"panel": None, "widgets": None, "Panel": "panel", "figure_widget": "panel", "plain": "panel",
+         "gd_step_size_demo": "demos"}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
+
+__all__ = ["COLORS", "METHOD_GROUPS", "PALETTE", "ROLE_COLORS", "SEQUENTIAL", "ExportRenderer", "Panel",
+           "activate_from_env", "animate", "check_method_colors", "color", "contour", "distinct_colors",
+           "figure_widget", "gd_step_size_demo", "math_text", "panel", "plain", "role_color", "use_style",
+           "vector_field", "widgets"]

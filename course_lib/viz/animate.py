@@ -19,7 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 
 import contourpy
 import numpy as np
-import plotly.figure_factory as ff
 import plotly.graph_objects as go
 
 from course_lib import _validate
@@ -86,6 +85,8 @@ def vector_field(V: Callable[[np.ndarray], np.ndarray], xlim: Sequence[float], y
     ok = np.isfinite(norm[:, 0]) & (norm[:, 0] > 0)
     F = np.where(ok[:, None], F / np.where(ok, norm[:, 0], 1.0)[:, None], 0.0)
     cell = min(x1 - x0, y1 - y0) / (n - 1)
+    import plotly.figure_factory as ff  # imported here: it costs ~1 s at import (see viz/__init__)
+
     quiver = ff.create_quiver(Z[:, 0], Z[:, 1], F[:, 0], F[:, 1], scale=scale * cell, arrow_scale=0.3)
     trace = quiver.data[0]
     trace.update(line={"color": color, "width": 1}, name=name, hoverinfo="skip", showlegend=True)
