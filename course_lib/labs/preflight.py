@@ -34,6 +34,7 @@ import torch.nn.functional as F
 
 from course_lib.data import cifar10
 from course_lib.labs import runtime as rt_
+from course_lib.seeding import seed_everything, torch_generator
 
 CUDA_ONLY = "needs a CUDA GPU"
 # Tolerances of the numerical comparisons, relative to max |reference logits| (or ‖reference gradient‖).
@@ -177,7 +178,7 @@ class Preflight:
         self.run("device", self.check_device)
         if self.rt is None:                          # no usable device: nothing else can run
             return self.results
-        torch.manual_seed(0)
+        seed_everything(0)
         if self.cuda:
             torch.cuda.reset_peak_memory_stats(self.device)
         self.run("bf16_autocast", self.check_bf16)
@@ -212,7 +213,7 @@ class Preflight:
         return preact_resnet18().to(self.device)
 
     def _batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
-        g = torch.Generator().manual_seed(0)
+        g = torch_generator(0)
         x = torch.rand(n, 3, 32, 32, generator=g).to(self.device)
         return x, torch.randint(0, 10, (n,), generator=g).to(self.device)
 
@@ -309,7 +310,7 @@ class Preflight:
         assert self.rt is not None
         rt = self.rt
         critic = rt.prepare(DCGANCritic(128, norm="none"), ddp=False, compile_ok=False)
-        g = torch.Generator().manual_seed(1)
+        g = torch_generator(1)
         n = 64 if self.cuda else 16
         real = rt.images(torch.rand(n, 3, 32, 32, generator=g) * 2 - 1)
         fake = rt.images(torch.rand(n, 3, 32, 32, generator=g) * 2 - 1)
@@ -423,7 +424,7 @@ class Preflight:
         method = at.make_method(cfg)
         opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=cfg.momentum,
                               weight_decay=cfg.weight_decay)
-        g = torch.Generator().manual_seed(2)
+        g = torch_generator(2)
         x = rt.images(torch.randint(0, 256, (cfg.batch_size, 3, 32, 32), generator=g).float().div(255))
         y = torch.randint(0, 10, (cfg.batch_size,), generator=g).to(rt.device)
         model.train()
@@ -440,7 +441,6 @@ class Preflight:
                 f"training, without the per-epoch and final evaluations ({README_LAB1})")
 
     def time_lab2(self) -> str:
-        from course_lib.gans.losses import critic_loss, generator_loss
         from course_lib.gans.optim import GameOptimizer
         from course_lib.labs import wgan
         from course_lib.models.dcgan import EMA, build_gan
@@ -455,18 +455,10 @@ class Preflight:
         ema = EMA(rt_.unwrap(G), cfg.ema_beta)
         opt = GameOptimizer(G, D, cfg.opt, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=cfg.betas,
                             n_critic=cfg.n_critic, alternating=True, clip=spec.clip)
-        gen = torch.Generator().manual_seed(3)
-        x_train = rt.images(torch.randint(0, 256, (1024, 3, 32, 32), generator=gen, dtype=torch.uint8))
+        x_train = rt.images(torch.randint(0, 256, (1024, 3, 32, 32), generator=torch_generator(3),
+                                          dtype=torch.uint8))
 
-        def closure() -> tuple[torch.Tensor, torch.Tensor]:      # as in wgan._train
-            idx = torch.randint(len(x_train), (cfg.batch_size,), device=rt.device)
-            real = x_train[idx].float().div_(255) * 2 - 1
-            z = torch.randn(cfg.batch_size, cfg.z_dim, device=rt.device)
-            with rt.autocast():
-                fake = G(z)
-                loss_d = critic_loss(spec.kind, D, real, fake, gp_weight=cfg.gp_weight)
-                loss_g = generator_loss(spec.kind, D, fake)
-            return loss_g.float(), loss_d.float()
+        closure = wgan.game_oracle(cfg, G, D, x_train, rt)      # the lab's own oracle
 
         def step() -> torch.Tensor:
             loss_g, loss_d = opt.step(closure)

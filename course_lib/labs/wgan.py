@@ -187,6 +187,24 @@ def _images01(x_uint8: torch.Tensor) -> torch.Tensor:
     return x_uint8.float().div_(255)
 
 
+def game_oracle(cfg: WGANConfig, G: torch.nn.Module, D: torch.nn.Module, x_train: torch.Tensor,
+                rt: runtime.Runtime) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
+    """The stochastic oracle V̂(z, ξ) of the game: each call draws K real images ~ μ̂_n (uint8 ``x_train``,
+    scaled to [−1, 1]) and K noise vectors ω ~ N(0, I) and returns (L_G, L_D) in fp32."""
+    spec = LOSSES[cfg.loss]
+
+    def closure() -> tuple[torch.Tensor, torch.Tensor]:
+        real = _images01(x_train[torch.randint(len(x_train), (cfg.batch_size,), device=rt.device)]) * 2 - 1
+        z = torch.randn(cfg.batch_size, cfg.z_dim, device=rt.device)
+        with rt.autocast():
+            fake = G(z)
+            loss_d = critic_loss(spec.kind, D, real, fake, gp_weight=cfg.gp_weight)
+            loss_g = generator_loss(spec.kind, D, fake)
+        return loss_g.float(), loss_d.float()
+
+    return closure
+
+
 def _load_data(cfg: WGANConfig, data: str | Path | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(train images uint8, train labels, test images uint8); a fake set in a temporary folder if no data."""
     if data is None:
@@ -292,15 +310,7 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
         if start > cfg.iters and (out / "summary.json").is_file():       # finished already
             return json.loads((out / "summary.json").read_text())
 
-    def closure() -> tuple[torch.Tensor, torch.Tensor]:
-        """A fresh stochastic oracle: K real images ~ μ̂_n and K noise vectors ω ~ N(0, I)."""
-        real = _images01(x_train[torch.randint(len(x_train), (cfg.batch_size,), device=rt.device)]) * 2 - 1
-        z = torch.randn(cfg.batch_size, cfg.z_dim, device=rt.device)
-        with rt.autocast():
-            fake = G(z)
-            loss_d = critic_loss(spec.kind, D, real, fake, gp_weight=cfg.gp_weight)
-            loss_g = generator_loss(spec.kind, D, fake)
-        return loss_g.float(), loss_d.float()
+    closure = game_oracle(cfg, G, D, x_train, rt)
 
     guard = runtime.DivergenceGuard(("loss_g", "loss_d", "grad_norm"), hint=DIVERGED_HINT, device=rt.device)
     params = opt.params_g + opt.params_d

@@ -19,14 +19,6 @@ from course_lib.labs import runtime as rt
 from .test_lab_at import TINY
 
 
-@pytest.fixture
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
-
 # ------------------------------------------------------------------- 1. lab 2 defaults train everywhere
 def test_every_loss_and_optimizer_trains_on_its_defaults_in_the_smoke_profile(tmp_path):
     """All 4 × 5 combinations with the profile's own step sizes (6 iterations; wgan_gp with a game

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +24,6 @@ from course_lib.labs import runtime as rt
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT), "COURSE_PROFILE": "smoke"}
 TINY = dict(epochs=1, max_batches=1, eval_size=8, final_steps=2, final_restarts=1, beta_size=4)
-
-
-@pytest.fixture
-def one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 
 def _final(out: Path) -> dict:
@@ -113,12 +106,27 @@ def test_corrupt_checkpoint_is_a_clear_error_and_best_stays_intact(tmp_path, cap
     assert rt.load_checkpoint(tmp_path / "best.pt")["epoch"] == 1
 
 
-def test_two_process_gloo_ddp_keeps_replicas_identical(tmp_path):
-    out = tmp_path / "ddp"
-    res = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-                          "-m", "course_lib.labs.at", "--method", "pgd", "--epochs", "1", "--quiet",
-                          "--out", str(out)], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+GLOO_TEARDOWN_ABORT = "terminate called without an active exception"
+
+
+def _torchrun(args: list[str], fresh: Callable[[int], list[str]] | None = None) -> None:
+    """Run ``args`` on 2 gloo processes. A rank that aborts in gloo's C++ teardown after the work is done
+    (GLOO_TEARDOWN_ABORT, seen in about 1 run in 20 on a loaded 2-core machine, CPU gloo only) gets one
+    retry, with ``fresh(attempt)`` extra arguments (a new --out); any other failure fails at once."""
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"]
+    for attempt in range(2):
+        extra = fresh(attempt) if fresh else []
+        res = subprocess.run(cmd + args + extra, cwd=ROOT, env=ENV, capture_output=True, text=True,
+                             timeout=300)
+        if res.returncode == 0 or GLOO_TEARDOWN_ABORT not in res.stderr:
+            break
     assert res.returncode == 0, res.stderr[-2000:]
+
+
+def test_two_process_gloo_ddp_keeps_replicas_identical(tmp_path):
+    _torchrun(["-m", "course_lib.labs.at", "--method", "pgd", "--epochs", "1", "--quiet"],
+              fresh=lambda attempt: ["--out", str(tmp_path / f"ddp{attempt}")])
+    out = max(tmp_path.glob("ddp*"))   # the run that succeeded
     final = _final(out)
     assert final["params_max_diff"] == 0.0
     assert final["buffers_max_diff"] == 0.0       # batch-norm statistics synced before every evaluation
@@ -132,10 +140,7 @@ def test_two_process_gloo_ddp_keeps_replicas_identical(tmp_path):
 def _ddp_check(check: str, tmp_path: Path) -> dict:
     """Run ``tests/labs/ddp_checks.py CHECK`` on 2 gloo processes; rank 0's measured numbers."""
     out = tmp_path / f"{check}.json"
-    res = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-                          str(ROOT / "tests" / "labs" / "ddp_checks.py"), check, str(out)], cwd=ROOT, env=ENV,
-                         capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stderr[-2000:]
+    _torchrun([str(ROOT / "tests" / "labs" / "ddp_checks.py"), check, str(out)])
     return json.loads(out.read_text())
 
 
