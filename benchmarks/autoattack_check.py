@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eps", type=float, default=0.2, help="ℓ∞ radius in [0, 1] pixel units")
     parser.add_argument("--arch", choices=("mlp", "cnn"), default="mlp")
     parser.add_argument("--epochs", type=int, default=12)
-    parser.add_argument("--width", type=int, default=32, help="CNN width (32: the research note's model)")
+    parser.add_argument("--width", type=int, default=32, help="CNN width (32: the small CNN of the lectures)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--n-test", type=int, default=450)
     parser.add_argument("--steps", type=int, default=50, help="steps of the project's attacks")

@@ -1,5 +1,5 @@
 """Certified robustness: IBP / CROWN bounds are sound and ordered; randomized smoothing matches its closed
-forms (research note adversarial.md §4.4 and §5.6; Cohen et al. 2019)."""
+forms (Zhang et al. 2018; Cohen et al. 2019)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Games: symbolic V against finite differences, the research note's critical points and spectra."""
+"""Games: symbolic V against finite differences, closed-form critical points and spectra."""
 
 import numpy as np
 import pytest

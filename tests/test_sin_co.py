@@ -1,4 +1,4 @@
-"""The sin toy model of catastrophic overfitting: closed forms and the research note's verified numbers
+"""The sin toy model of catastrophic overfitting: closed forms and their verified numbers
 (research adversarial.md §1)."""
 
 import math

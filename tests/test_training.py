@@ -173,7 +173,7 @@ class _Quadratic(nn.Module):
 
 
 class _QuadraticLoss(AdversarialMethod):
-    """L(w) = ½ wᵀ diag(10, 1) w (research note §4.3, SAM)."""
+    """L(w) = ½ wᵀ diag(10, 1) w (SAM, Foret et al. 2021)."""
 
     def objective(self, model, x, x_adv, y):
         return 0.5 * (10 * model.w[0] ** 2 + model.w[1] ** 2)

@@ -2,7 +2,7 @@
 
 1,797 images with 17 grey levels (0–16), scaled to [0, 1]; a fixed stratified train/test split.
 ``size > 8`` upsamples bilinearly (16×16 and 32×32 inputs make catastrophic overfitting appear on CPU,
-research note labs.md §4.3).
+scikit-learn documentation, "Recognizing hand-written digits").
 """
 
 from __future__ import annotations

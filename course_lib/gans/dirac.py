@@ -5,8 +5,8 @@ For the WGAN loss Φ(θ, ψ) = E d(real) − E d(fake) = −ψθ, so with z = (�
 
     V(z) = [∇_θ Φ, −∇_ψ Φ] = [−ψ, θ]        (rotation; the equilibrium is z* = 0),
 
-the game min_x max_y xy of seed 000 with y → −ψ: GDA spirals out by the factor √(1 + γ²) per step, EG
-converges for γ < 1 (research note ``minimax.md`` §1). The vanilla loss gives V = σ(ψθ)·[−ψ, θ], the same
+the game min_x max_y xy with y → −ψ: GDA spirals out by the factor √(1 + γ²) per step, EG converges for
+γ < 1 (Mescheder, Geiger, Nowozin, ICML 2018). The vanilla loss gives V = σ(ψθ)·[−ψ, θ], the same
 rotation near 0 at half the speed.
 """
 

@@ -1,6 +1,6 @@
 """Wasserstein distances between empirical measures, and Kantorovich–Rubinstein duality.
 
-Seed 001 (``001_9a491b73dada696f.txt``, "The Wasserstein distance", "Duality of 1-Wasserstein"):
+EE-556 "Mathematics of Data", Lecture 11 ("The Wasserstein distance", "Duality of 1-Wasserstein"):
 
     W_q(μ, ν) = ( inf_{π ∈ Γ(μ, ν)} E_{(a, a') ~ π} ‖a − a'‖^q )^{1/q}                  (primal, eq. 5)
     W_1(μ, ν) = sup { E_μ d − E_ν d : d is 1-Lipschitz }                                 (KR dual, eq. 10)

@@ -1,6 +1,6 @@
 """GAN losses as the two players' objectives, both to be *minimised*: L_D(critic) and L_G(generator).
 
-Seed 001 (``001_9a491b73dada696f.txt``): the WGAN game (eq. 16)
+EE-556 "Mathematics of Data", Lecture 11: the WGAN game (eq. 16)
     min_x max_y Φ(x, y) = E_{a~μ̂_n} d_y(a) − E_ω d_y(h_x(ω)),
 with the Lipschitz constraint enforced by weight clipping (eq. 17), a gradient penalty (eq. 18,
 Gulrajani et al. 2017) or spectral normalization (Miyato et al. 2018); the vanilla GAN (eq. 19,

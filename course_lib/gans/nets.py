@@ -1,6 +1,6 @@
 """Small MLP generator h_x and critic d_y for 2-D GANs; spectral normalization; Lipschitz bounds.
 
-Seed 001 (``001_9a491b73dada696f.txt``, "Neural network distances"): for the one-hidden-layer network
+EE-556 "Mathematics of Data", Lecture 11 ("Neural network distances"): for the one-hidden-layer network
 h(a) = X_2ᵀ σ(X_1 a) with a 1-Lipschitz activation, L ≤ ‖X_1‖_2 ‖X_2‖_2 (eq. 14). Spectral normalization
 (Miyato et al. 2018) divides each weight by its top singular value, so the product bound is 1.
 """

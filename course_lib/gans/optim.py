@@ -1,7 +1,8 @@
 """Game optimizers for GANs: one step of a min-max algorithm on z = (generator params, critic params).
 
-Seed 000 (``000_868ecf87260a696f.txt``, "Basic algorithms for minimax", "GANs with SEG+"): the GAN is the
-game min_x max_y Φ(x, y); every first-order method is a rule for the operator
+The talk "Adversarial training should be cast as a non-zero sum game" (Cevher, LIONS; "Basic algorithms
+for minimax", "GANs with SEG+"): the GAN is the game min_x max_y Φ(x, y); every first-order method is a
+rule for the operator
     V(z) = [∇_x L_G(x, y), ∇_y L_D(x, y)]          (zero-sum: L_G = Φ, L_D = −Φ, so V = [∇_x Φ, −∇_y Φ]).
 :class:`GameOptimizer` flattens both networks' parameters into one vector z, builds V from a closure that
 returns the two losses, and calls the step rules of :mod:`course_lib.minimax.algorithms` (GDA, EG, OGDA,

@@ -1,6 +1,6 @@
 """Push-forward measures h#p_Ω: the distribution of h(ω) for ω ~ p_Ω.
 
-Seed 001 (``001_9a491b73dada696f.txt``, "A way to model complex distributions: The push-forward
+EE-556 "Mathematics of Data", Lecture 11 ("A way to model complex distributions: The push-forward
 measure"): with ω ~ N(0, 1) and h_x(ω) = ω^x, x = 2, the push-forward h_x#p_Ω is the chi-square law with
 one degree of freedom. A generator network is the same construction with a learned h.
 """

@@ -5,7 +5,7 @@ Images are float tensors in [0, 1] of shape (N, 3, 32, 32) (a generator's tanh o
 
 - ``sliced_wasserstein``: SW_p(μ, ν) = (E_θ W_p^p(θ#μ, θ#ν))^{1/p} over random unit directions θ, on
   pixels or on features; needs no network (Rabin et al. 2011; used for GANs by Karras et al. 2018).
-  It is the 1-D Wasserstein distance of seed 001_9a491b73dada696f.txt averaged over projections.
+  It is the 1-D Wasserstein distance of EE-556 "Mathematics of Data", Lecture 11, averaged over projections.
 - ``frechet_distance``: ‖μ_a − μ_b‖² + Tr(Σ_a + Σ_b − 2 (Σ_a Σ_b)^{1/2}) between Gaussian fits of two
   feature sets, in the features of any extractor: the small classifier trained here (report it as
   "FD-classifier", never as FID), the lab-1 classifier, or Inception.

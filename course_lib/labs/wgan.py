@@ -1,9 +1,10 @@
 """GPU lab 2: Wasserstein GANs on CIFAR-10 with game optimizers; ``python -m course_lib.labs.wgan``.
 
-The game of seed 001_9a491b73dada696f.txt (eq. 16), min_x max_y E d_y(a) − E d_y(h_x(ω)), with the
+The WGAN game of EE-556 "Mathematics of Data", Lecture 11, min_x max_y E d_y(a) − E d_y(h_x(ω)), with the
 critic kept (about) 1-Lipschitz by a gradient penalty (eq. 18), weight clipping (eq. 17) or spectral
-normalization, or the vanilla GAN (eq. 19); optimized by Adam, GDA, EG, OGDA or SEG+ (seed
-000_868ecf87260a696f.txt, "GANs with SEG+"), i.e. ``course_lib.gans.optim.GameOptimizer``.
+normalization, or the vanilla GAN (eq. 19); optimized by Adam, GDA, EG, OGDA or SEG+ (the talk
+"Adversarial training should be cast as a non-zero sum game", Cevher, LIONS: "GANs with SEG+"), i.e.
+``course_lib.gans.optim.GameOptimizer``.
 
     python -m course_lib.labs.wgan --loss wgan_gp --opt adam --profile full --data ~/data --out runs/gp
     python -m course_lib.labs.wgan --profile smoke --out /tmp/wgan        # tiny fake data, CPU, seconds

@@ -1,5 +1,5 @@
 """course_lib.minimax: min-max dynamics on 2-D games (seed 000, "Basic algorithms for minimax" to
-"When do the algorithms converge?"; verified numbers in the research note ``minimax.md``).
+"When do the algorithms converge?"; closed forms checked in tests/).
 
     from course_lib.minimax import forsaken, simulate, classify, critical_points
     run = simulate(forsaken(), "eg", z0, steps=500, step=0.08, box=1.5)   # z0: (N, 2)

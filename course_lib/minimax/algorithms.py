@@ -17,7 +17,7 @@ exceptions, which need numpy arrays of shape (N, d), are marked: PPM with a Jaco
 solve), AdaptiveEG+ and CurvatureEG+ (row-wise inner products and norms); AltGDA needs the split
 ``dx`` of z into (x, y) along the last axis.
 
-Update rules follow seed 000 ("Basic algorithms for minimax") and the research note ``minimax.md``
+Update rules follow seed 000 ("Basic algorithms for minimax") and the papers cited per step
 (§1 table, §3.2 for the CEG+ family from LIONS-EPFL/weak-minty-code, §3.5 for BC-SEG+).
 Initialisation: V(z_{−1}) := V(z₀), z_{−1} := z₀, z̄_{−1} := z₀, so the first step of OGDA, RFBS and
 Popov is a GDA step.

@@ -1,7 +1,7 @@
 """Where and when do the algorithms converge: critical points, local-Nash test, Jacobian spectra,
 weak-MVI ρ and Lipschitz L on a box, linearised multipliers, the mean flow, and basin labels.
 
-Conventions of the research note ``minimax.md``: J_V = [[Φ_xx, Φ_xy], [−Φ_yx, −Φ_yy]]; weak MVI
+Conventions: J_V = [[Φ_xx, Φ_xy], [−Φ_yx, −Φ_yy]]; weak MVI
 ⟨V(z), z − z*⟩ ≥ ρ‖V(z)‖² (seed 000, "When do the algorithms converge?"), so ρ̂ = inf of the ratio.
 """
 

@@ -3,7 +3,7 @@
 Every game is built from a sympy expression of Φ (seed 000, "Basic algorithms for minimax"): V and
 its Jacobian are derived symbolically and compiled to vectorised numpy, so ``game.V`` maps points of
 shape (N, 2) to (N, 2) and ``game.jacobian`` maps (N, 2) to (N, 2, 2). Convention: x minimises, the
-mean dynamics are ż = −V(z) (research note ``minimax.md`` §0).
+mean dynamics are ż = −V(z).
 
 The two Hsieh et al. examples are implemented in the orientation that shows the intended picture
 (research §2.1); the slide's printed formulas are available with ``player="x"`` / ``swap=True``.

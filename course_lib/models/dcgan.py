@@ -1,8 +1,8 @@
 """Generators and critics for 32×32 images (CIFAR-10), and an EMA of the generator weights.
 
-The generator is h_x(ω) and the critic is d_y(a) of seed 001_9a491b73dada696f.txt ("Wasserstein GANs
-formulation", eq. 16). Images live in [-1, 1] (``tanh`` output); the data pipeline maps uint8 pixels
-with ``a = x / 127.5 - 1``.
+The generator is h_x(ω) and the critic is d_y(a) of EE-556 "Mathematics of Data", Lecture 11
+("Wasserstein GANs formulation", eq. 16). Images live in [-1, 1] (``tanh`` output); the data pipeline
+maps uint8 pixels with ``a = x / 127.5 - 1``.
 
 - ``DCGANGenerator`` / ``DCGANCritic``: the DCGAN-like pair of the WGAN-GP paper (Gulrajani et al.
   2017, ``gan_cifar.py``: width ``DIM = 128``, no batch norm in the critic when the gradient penalty is

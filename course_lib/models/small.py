@@ -2,7 +2,7 @@
 is a smooth function of its weights when the activation is smooth: DDD and Danskin need that).
 
 With the course's training recipe (SGD 0.1, momentum 0.9, a few epochs) the CNN reaches ~98 % test
-accuracy on 8×8 digits in a few seconds on 2 CPU cores (research note labs.md §4.2).
+accuracy on 8×8 digits in a few seconds on 2 CPU cores.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """CFOL-AT (Pethick, Chrysos, Cevher, TMLR 2023; seed 000 "Robustness of the worst-performing class"):
 adversarial training against the worst class, min_θ max_{q∈Δ_K} Σ_y q_y L_y(θ), the class player run as
-Exp3 (research note adversarial.md §4.3; `LIONS-EPFL/class-focused-online-learning-code`,
+Exp3 (Auer et al. 2002; `LIONS-EPFL/class-focused-online-learning-code`,
 `cfol/class_sampler.py`).
 
 - class weights w ∈ ℝ^K start at 0, q = softmax(w);
