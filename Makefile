@@ -4,6 +4,8 @@
 #   COURSE_SEED_OFFSET=2 make test-notebooks    every notebook under nbval with seeds shifted by 2
 #   make present NB=lectures/07_minimax_dynamics.ipynb    one notebook as a Voila dashboard, large fonts
 #   make html                every notebook executed and exported to build/html/ (plays offline)
+#   make slides              every lecture executed as a reveal.js deck in build/slides/ (offline, speaker notes)
+#   make exercises           the student versions of lectures/exercises/ (solutions stubbed) in build/exercises/
 #   make bench               the benchmarks of benchmarks/, each printing its ratios
 
 PYTHON ?= python3
@@ -18,9 +20,10 @@ TORCH_PIP_ARGS ?=
 PORT ?= 8888
 NB   ?= lectures/00_welcome.ipynb
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+REVEAL := node_modules/reveal.js/dist/reveal.js
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-unit test-notebooks test-browser present html bench browser-deps clean
+.PHONY: lab test test-unit test-notebooks test-browser present html slides exercises bench browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,11 +60,30 @@ test-notebooks: $(STAMP)
 test-browser: $(STAMP) browser-deps
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
+# Voila with the course's page template and settings (assets/jupyter: no CDN request, the lab-only
+# extensions left out); NB may also be a folder (a list of dashboards).
 present: $(STAMP)
-	COURSE_PRESENTATION=1 $(VENV)/bin/voila "$(NB)" --strip_sources=True --port=$(PORT) --Voila.ip=127.0.0.1 $(VOILA_ARGS)
+	COURSE_PRESENTATION=1 JUPYTER_PATH="$(CURDIR)/assets/jupyter" JUPYTER_CONFIG_PATH="$(CURDIR)/assets/jupyter" \
+	  $(VENV)/bin/voila "$(NB)" --port=$(PORT) --Voila.ip=127.0.0.1 $(VOILA_ARGS)
 
 html: $(STAMP)
 	$(PY) tools/export_html.py lectures build/html
+
+# reveal.js for the static decks, from the npm package pinned in package.json/package-lock.json (no CDN);
+# npm ci reinstalls it only when those files change.
+$(REVEAL): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make slides needs npm (Node.js) to install reveal.js"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(REVEAL)
+
+# Each lecture as a reveal.js deck (build/slides/NN_topic.slides.html): executed, code hidden, speaker
+# notes on S, animations and math offline (tools/export_slides.py).
+slides: $(STAMP) $(REVEAL)
+	$(PY) tools/export_slides.py lectures build/slides
+
+# The notebooks an instructor hands out: every solution between nbgrader's markers replaced by a stub.
+exercises: $(STAMP)
+	$(PY) tools/exercises.py lectures/exercises build/exercises
 
 # The references the benchmarks compare against: torchattacks declares torchvision (a multi-GB CUDA
 # build, and it does not import beside the CPU torch) but its PGD does not use it, hence --no-deps.

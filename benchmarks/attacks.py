@@ -19,42 +19,21 @@ import statistics
 import time
 
 import torch
-import torch.nn.functional as F
 
 from course_lib.data.digits import load_digits
-from course_lib.models.small import CNN
+from course_lib.models import CNN, ForwardCounter
 from course_lib.robust.attacks import pgd
-from course_lib.robust.base import Method
 from course_lib.robust.fast_at import FGSMRS
+from course_lib.robust.methods import PGDAT, AdversarialMethod
+from course_lib.robust.metrics import accuracy
 
 EPS, STEPS = 0.1, 10
-
-
-class _Clean(Method):
-    name = "clean"
-
-    def loss(self, model, x, y):
-        return F.cross_entropy(model(x), y)
-
-
-class _PGDAT(Method):
-    """PGD-10 AT (Madry et al. 2018): train on the PGD-10 point (α = ε/4, random start)."""
-
-    name = "PGD-10 AT"
-
-    def loss(self, model, x, y):
-        return F.cross_entropy(model(pgd(model, x, y, EPS, alpha=EPS / 4, steps=STEPS)), y)
 
 
 def _timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
-
-
-def _accuracy(model, x, y) -> float:
-    with torch.no_grad():
-        return float((model(x).argmax(1) == y).float().mean())
 
 
 def _train(model, method, x, y, epochs=1, batch_size=128, seed=0):
@@ -75,7 +54,7 @@ def bench_pgd(model, x, y, repeats: int) -> float | None:
     theirs = torchattacks.PGD(model, eps=EPS, alpha=EPS / 4, steps=STEPS, random_start=True)
     ours = lambda: pgd(model, x, y, EPS, alpha=EPS / 4, steps=STEPS)  # noqa: E731
     torch.manual_seed(0)
-    acc_ours, acc_theirs = _accuracy(model, ours(), y), _accuracy(model, theirs(x, y), y)
+    acc_ours, acc_theirs = accuracy(model, ours(), y), accuracy(model, theirs(x, y), y)
     t_ours, t_theirs = [], []
     for _ in range(repeats):
         t_ours.append(_timed(ours))
@@ -88,16 +67,22 @@ def bench_pgd(model, x, y, repeats: int) -> float | None:
 
 
 def bench_epochs(x, y, repeats: int) -> tuple[float, float]:
-    methods = {"clean": _Clean(), "FGSM-RS": FGSMRS(EPS), "PGD-10 AT": _PGDAT()}
+    methods = {"clean": AdversarialMethod(), "FGSM-RS": FGSMRS(EPS),
+               "PGD-10 AT": PGDAT(EPS, alpha=EPS / 4, steps=STEPS)}
     times: dict[str, list[float]] = {name: [] for name in methods}
+    examples: dict[str, int] = {}
     for r in range(repeats):
         for name, method in methods.items():
             torch.manual_seed(r)
             model = CNN()
-            times[name].append(_timed(lambda m=model, f=method: _train(m, f, x, y)))
+            with ForwardCounter(model) as count:
+                times[name].append(_timed(lambda m=model, f=method: _train(m, f, x, y)))
+            examples[name] = count.examples
     med = {name: statistics.median(t) for name, t in times.items()}
     print(f"(b) epoch on {len(y)} digits, batch 128: "
-          + ", ".join(f"{name} {t * 1e3:.0f} ms" for name, t in med.items()))
+          + ", ".join(f"{name} {t * 1e3:.0f} ms" for name, t in med.items())
+          + "; examples through the network / clean: "
+          + ", ".join(f"{name} {n / examples['clean']:.2f}" for name, n in examples.items()))
     return med["FGSM-RS"] / med["clean"], med["PGD-10 AT"] / med["clean"]
 
 
@@ -110,7 +95,7 @@ def main() -> None:
     x_train, y_train, x_test, y_test = load_digits()
     torch.manual_seed(0)
     model = CNN()
-    _train(model, _Clean(), x_train, y_train, epochs=5)
+    _train(model, AdversarialMethod(), x_train, y_train, epochs=5)
     model.eval()
     ratio = bench_pgd(model, x_test, y_test, args.repeats)
     fgsm_rs, pgd10 = bench_epochs(x_train, y_train, args.repeats)

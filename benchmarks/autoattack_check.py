@@ -1,12 +1,12 @@
 """Independent cross-check of the project's robust accuracy against the official AutoAttack.
 
-Trains a PGD-AT model on 8×8 digits (lecture 04's MLP by default; ``--arch cnn`` for the research
-note labs.md §4.2 CNN, which takes ~15× longer), then attacks the same model on
+Trains a PGD-AT model on 8×8 digits (lecture 04's MLP by default; ``--arch cnn`` for a
+wider CNN, which takes ~15× longer), then attacks the same model on
 the same test images with (a) this project's strongest attack, the ``"ensemble"`` of
 :func:`course_lib.robust.metrics.robust_correct` (PGD on CE and on the margin, each with restarts, and
 BETA), and (b) AutoAttack "standard" (APGD-CE, APGD-T, FAB-T, Square; Croce & Hein 2020) from the PyPI
 package ``pyautoattack`` (module ``pyautoattack``; note its keyword-only ``eps``/``device`` with
-defaults 0.3/"cpu", and that ``run_standard_evaluation`` returns ``(x_adv, y_adv)``, research labs.md §2.3).
+defaults 0.3/"cpu", and that ``run_standard_evaluation`` returns ``(x_adv, y_adv)``).
 
 Pass criterion (issue 6): the project's robust accuracy is at most 1 point above AutoAttack's.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 
+from course_lib._assets import asset_path
 from course_lib.seeding import seed_everything
 from course_lib.viz.export import activate_from_env
 from course_lib.viz.style import use_style
@@ -15,7 +16,9 @@ def setup(seed: int = 0, *, presentation: bool | None = None, threads: int | Non
 
     The seed is shifted by ``COURSE_SEED_OFFSET`` (see :mod:`course_lib.seeding`).
     ``presentation`` defaults to the environment variable ``COURSE_PRESENTATION=1`` (set by
-    ``make present``). ``threads`` caps torch's CPU threads (the CI machine has 2 cores).
+    ``make present``); it switches to the large-font styles of ``assets/`` (matplotlib, plotly) and
+    injects ``assets/presentation.css`` into the page (Voila, RISE, JupyterLab).
+    ``threads`` caps torch's CPU threads (the CI machine has 2 cores).
     """
     from course_lib import _validate
 
@@ -23,6 +26,8 @@ def setup(seed: int = 0, *, presentation: bool | None = None, threads: int | Non
         presentation = os.environ.get("COURSE_PRESENTATION", "0") == "1"
     seed_everything(seed)
     use_style(presentation=presentation)
+    if presentation:
+        show_presentation_css()
     activate_from_env()  # static export (make html): figures become offline HTML files
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -30,6 +35,25 @@ def setup(seed: int = 0, *, presentation: bool | None = None, threads: int | Non
         import torch
 
         torch.set_num_threads(_validate.integer("threads", threads, lo=1))
+
+
+def presentation_css() -> str:
+    """The presentation style sheet, ``assets/presentation.css`` (large fonts for the projector)."""
+    return asset_path("presentation.css").read_text(encoding="utf-8")
+
+
+def show_presentation_css() -> bool:
+    """Inject :func:`presentation_css` into the notebook page as a ``<style>`` element (Voila, RISE and
+    JupyterLab render it); return whether there was a notebook front end to show it in."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return False
+    if get_ipython() is None:
+        return False
+    display(HTML(f"<style>{presentation_css()}</style>"))
+    return True
 
 
 def environment_report() -> dict[str, str]:

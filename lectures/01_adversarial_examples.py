@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 01 · Adversarial examples: worst cases, FGSM, PGD and BETA
 #
 # **What you will learn**
@@ -22,11 +22,12 @@
 # - what ℓ∞, ℓ2 and ℓ1 perturbations look like;
 # - why cross-entropy makes a weak adversary, and the margin-based **BETA** attack.
 #
-# **Slides**: seed `001_9a491b73dada696f.txt` (ERM, adversarial examples, linear prediction, FGSM, PGA, multiple steps
-# of FGSM), seed `000_868ecf87260a696f.txt` ("PGD: a misnomer", 0-1 loss vs cross-entropy, BETA).
+# **Slides**: EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022: ERM, adversarial examples, linear
+# prediction, FGSM, PGA, multiple steps of FGSM) and the talk *Adversarial training should be cast as a non-zero sum
+# game* (Cevher, LIONS, 2024: "PGD: a misnomer", 0-1 loss vs cross-entropy, BETA). Full references at the end.
 # Notation of the slides: model h_x with **weights x**, input **a**, label **b**, perturbation **η** (δ in the code).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -37,7 +38,7 @@ from course_lib import check, check_close, make_rng, seed_everything, setup
 from course_lib.data import load_digits
 from course_lib.models import CNN
 from course_lib.robust import (
-    Standard,
+    AdversarialMethod,
     beta_attack,
     fgsm,
     fit,
@@ -50,7 +51,7 @@ from course_lib.viz import color
 
 setup(seed=0, threads=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. ERM and its losses
 #
 # Supervised learning picks weights by **empirical risk minimisation**
@@ -67,29 +68,38 @@ for (name, value), role in zip(losses.items(), ["black", "orange", "blue"]):
 _ = ax.set(xlabel="margin m = b·h(a)", ylabel="loss", title="Surrogates of the 0-1 loss", ylim=(-0.1, 4))
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 gap = min((losses["hinge"] - losses["0-1"]).min(), (losses["logistic / log 2"] - losses["0-1"]).min())
 check("hinge and logistic/log 2 upper-bound the 0-1 loss on the grid (min gap ≥ 0)", gap >= 0, gap)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Adversarial examples
 #
 # An adversary may move the input inside a ball $\mathcal N = \{\eta: \|\eta\| \le \epsilon\}$ and picks the worst move,
 # $\eta \in \arg\max_{\|\eta\|\le\epsilon} L(h_{x}(a+\eta), b)$. Robust training then solves the min-max problem
-# $\min_x \frac1n\sum_i \max_{\|\eta_i\|\le\epsilon} L(h_x(a_i+\eta_i), b_i)$ (seed 001). The norm sets the threat:
+# $\min_x \frac1n\sum_i \max_{\|\eta_i\|\le\epsilon} L(h_x(a_i+\eta_i), b_i)$ (Huang et al. (2015); Madry et al. (2018);
+# EE-556 Lecture 11). Adversarial examples were found by Szegedy et al. (2014). The norm sets the threat:
 # ℓ∞ (every pixel a little), ℓ2, or ℓ1 (a few pixels a lot: sparse).
 #
 # ## 3. The linear model: the worst case in closed form
 #
-# For $h_x(a) = \langle x, a\rangle$ (seed 001, "A robustness example: linear prediction"):
+# For $h_x(a) = \langle x, a\rangle$ (EE-556 Lecture 11, "A robustness example: linear prediction"):
 # $$\max_{\|\eta\|_p\le\epsilon} \langle x, a+\eta\rangle = \langle x, a\rangle + \epsilon\,\|x\|_q,\qquad \tfrac1p + \tfrac1q = 1,$$
 # by the definition of the dual norm. The maximiser is $\epsilon\,\mathrm{sign}(x)$ for ℓ∞ (the FGSM step),
 # $\epsilon\,x/\|x\|_2$ for ℓ2, and $\epsilon\,\mathrm{sign}(x_{i^*})e_{i^*}$ at the largest $|x_i|$ for ℓ1 (one coordinate: sparse).
 # We check all three in 64 dimensions: against linear programming for ℓ∞ and ℓ1, and for ℓ2 by attaining the value
 # at η* while no random point of the sphere beats it.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** for a linear model the inner max has a closed form: $\max_{\|\eta\| \le \varepsilon} \langle x,
+#   a + \eta\rangle = \langle x, a\rangle + \varepsilon\|x\|_*$, the dual norm. Show the widget: the worst
+#   perturbation is a vertex of the ℓ∞ ball, a point of the sphere for ℓ2.
+# - **Ask:** which dual norm appears for an ℓ∞ budget, and what does it say about high-dimensional inputs?
+# - **Misconception:** "adversarial examples are a quirk of deep nets". The linear model already has them,
+#   and their effect grows with $\|x\|_1$, i.e. with the dimension.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 rng = make_rng(0)
 x_w, a0, eps = rng.standard_normal((1, 64)), rng.uniform(0, 1, (1, 64)), 0.1
@@ -107,7 +117,7 @@ for norm in ("linf", "l2", "l1"):
     closed = float(value[0]) - float((x_w @ a0.T)[0, 0])
     check_close(f"{norm}: ⟨x, a⟩ + ε‖x‖_* − ⟨x, a⟩ = max ⟨x, η⟩", closed, best, tol=1e-6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Try it.** In two dimensions: the input $a$ (black), the ε-ball of the chosen norm around it, the weights $x$
 # (arrow, angle θ) and the maximising point $a+\eta^\star$ (orange) where the level line $\langle x,\cdot\rangle = $ const
 # last touches the ball. The readout compares the closed form with the best of 2,000 points of the ball's boundary.
@@ -116,21 +126,29 @@ for norm in ("linf", "l2", "l1"):
 demo = linear_worst_case_demo(a=(0.5, 0.5), norm="linf", eps=0.2, theta=0.5)
 demo.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. FGSM and PGD on a digits classifier
 #
 # A small CNN trained by plain ERM (10 epochs) on scikit-learn's 8×8 digits (pixels in [0, 1]; 1,347 training and 450
 # test images).
-# **FGSM** (Goodfellow et al. 2015) takes the linear model's answer for the linearised loss:
+# **FGSM** (Goodfellow et al. (2015)) takes the linear model's answer for the linearised loss:
 # $\eta_{\rm FGSM} = \epsilon\,\mathrm{sign}(\nabla_a L(h_x(a), b))$. **PGD** repeats a sign step and projects back
-# (seed 000 calls the name "a misnomer": it is projected gradient *ascent*):
+# (Madry et al. (2018); the non-zero-sum talk calls the name "a misnomer": it is projected gradient *ascent*):
 # $\eta^{t} = \mathrm{clip}_{[-\epsilon,\epsilon]}\big(\eta^{t-1} + \alpha\,\mathrm{sign}\nabla_\eta L(h_x(a+\eta^{t-1}), b)\big)$,
 # and the image is clipped to [0, 1].
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** FGSM takes one signed-gradient step of size ε; PGD repeats smaller steps and projects back into
+#   the ball and into [0, 1]. The accuracy after FGSM is an upper bound on the robust accuracy; PGD lowers
+#   it further.
+# - **Ask:** if FGSM leaves a high accuracy, is the model robust?
+# - **Misconception:** "a weak attack that fails means robustness". Robustness is only ever certified
+#   (lecture 05) or bounded from above by the strongest attack we tried.
+
+# %% slideshow={"slide_type": "skip"}
 x_train, y_train, x_test, y_test = load_digits()
 model = CNN()
-_ = fit(model, Standard(), (x_train, y_train), epochs=10, lr=0.05, progress=False)
+_ = fit(model, AdversarialMethod(), (x_train, y_train), epochs=10, lr=0.05, progress=False)
 model.eval()
 
 
@@ -142,7 +160,7 @@ def accuracy(x_adv: torch.Tensor) -> float:
 eps = 0.1
 x_fgsm, x_pgd = fgsm(model, x_test, y_test, eps), pgd(model, x_test, y_test, eps, steps=10)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 acc_clean, acc_fgsm, acc_pgd = accuracy(x_test), accuracy(x_fgsm), accuracy(x_pgd)
 check("ERM reaches high clean test accuracy", acc_clean > 0.9, acc_clean, digits=2)
@@ -151,7 +169,7 @@ check("PGD-10 is stronger still (accuracy after FGSM, after PGD-10)", acc_pgd < 
 check("both stay in the ε-ball and in [0, 1]", float((x_pgd - x_test).abs().max()) <= eps + 1e-6
       and 0 <= float(x_pgd.min()) and float(x_pgd.max()) <= 1)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 show = torch.arange(6)
 with torch.no_grad():
     pred_clean, pred_pgd = model(x_test[show]).argmax(1), model(x_pgd[show]).argmax(1)
@@ -166,16 +184,23 @@ for r, (images, label, pred, cmap) in enumerate(rows):
         axes[r, c].axis("off")
 _ = fig.suptitle(f"PGD-10 at ε = {eps}: the predicted class above each image")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. FGSM is one step of proximal gradient ascent
 #
-# Seed 001 writes the attack as the composite problem $\max_\eta f(\eta) + \delta_{\mathcal N}(\eta)$ with
+# EE-556 Lecture 11 writes the attack as the composite problem $\max_\eta f(\eta) + \delta_{\mathcal N}(\eta)$ with
 # $f(\eta) = L(h_x(a+\eta), b)$; the prox of the indicator is the projection, so **PGA** is
 # $\eta^{k+1} = \pi_{\mathcal N}(\eta^k + \alpha\nabla f(\eta^k))$ with the *raw* gradient. From $\eta^0 = 0$ with a step
 # so large that $\alpha|\nabla f(0)|_i > \epsilon$ for every coordinate, the clip sends every coordinate to $\pm\epsilon$:
 # $\eta^1 = \mathrm{clip}(\alpha\nabla f(0), [-\epsilon, \epsilon]) = \epsilon\,\mathrm{sign}\nabla f(0) = \eta_{\rm FGSM}$.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** with a linearised loss, the inner max over the ℓ∞ ball is solved by the sign of the gradient:
+#   FGSM is one proximal gradient ascent step with a large enough step size. The cell checks it bit for bit.
+# - **Ask:** what changes if the step size α is small?
+# - **Misconception:** "FGSM is a heuristic". It is the exact maximiser of the first-order model; its
+#   weakness is the linearisation, which lecture 03 measures.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 a_req = x_test.clone().requires_grad_(True)
 (g,) = torch.autograd.grad(F.cross_entropy(model(a_req), y_test, reduction="sum"), a_req)
@@ -184,8 +209,9 @@ check("one PGA step with α|∇f(0)|ᵢ > ε equals FGSM, bit for bit",
       torch.equal(pga(model, x_test, y_test, eps, alpha=alpha_big), x_fgsm))
 check("with a small step (α = 0.01) it does not", not torch.equal(pga(model, x_test, y_test, eps, alpha=0.01), x_fgsm))
 
-# %% [markdown]
-# **Multiple steps.** Practitioners iterate the *sign* step ("multi-step FGSM", i.e. PGD) instead of PGA; seed 001 links
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Multiple steps.** Practitioners iterate the *sign* step ("multi-step FGSM" of Kurakin et al. (2016), i.e. PGD)
+# instead of PGA; EE-556 Lecture 11 links
 # it to majorisation-minimisation: for a loss that is smooth in ℓ∞, maximising the quadratic minorant around $\zeta$ gives
 # $\mathrm{clip}(\zeta + t^\star\mathrm{sign}\nabla f(\zeta), [-\epsilon,\epsilon])$. (The slide prints
 # $\zeta - t^\star\,\mathrm{sign}$; for the *maximisation* the step goes up the gradient, as in PGD.)
@@ -205,13 +231,13 @@ _ = ax.axhline(mean_loss(x_fgsm), color=color("fgsm"), ls="--", label="FGSM")
 _ = ax.set(xlabel="steps k", ylabel="mean test cross-entropy", title=f"Ascent on the loss, ε = {eps}")
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 loss_fgsm, loss_10 = mean_loss(x_fgsm), curves["multi-step FGSM (α = ε/4)"][4]
 check("10 steps of multi-step FGSM reach a higher loss than FGSM (FGSM, 10 steps)", loss_10 > loss_fgsm,
       [loss_fgsm, loss_10], digits=3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. What ℓ∞, ℓ2 and ℓ1 perturbations look like
 #
 # The same PGD loop with the steepest-ascent step of each norm: $\mathrm{sign}(g)$ for ℓ∞, $g/\|g\|_2$ for ℓ2, and
@@ -233,19 +259,19 @@ for c, (name, x_adv) in enumerate(attacks.items()):
 for axis in axes.flat:
     axis.axis("off")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 nonzero = {name: float(((x_adv - x_test).abs() > 1e-6).float().mean()) for name, x_adv in attacks.items()}
 check("ℓ1 perturbations are sparse: share of changed pixels", nonzero["ℓ1, ε = 3"] < 0.35, nonzero["ℓ1, ε = 3"], digits=2)
 check("ℓ∞ perturbations are dense: share of changed pixels", nonzero["ℓ∞, ε = 0.1"] > 0.5, nonzero["ℓ∞, ε = 0.1"], digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Cross-entropy is a weak adversary; the margin and BETA
 #
 # What we want to raise is the **robust 0-1 loss** $\max_{\eta}1[\arg\max_j f_j(a+\eta) \ne b]$
-# $= 1[\max_\eta \max_{j\ne b} (f_j - f_b)(a+\eta) > 0]$ (seed 000, "0-1 loss vs cross-entropy"). Since $1[\cdot > 0]$ is
+# $= 1[\max_\eta \max_{j\ne b} (f_j - f_b)(a+\eta) > 0]$ (non-zero-sum talk, "0-1 loss vs cross-entropy"). Since $1[\cdot > 0]$ is
 # non-decreasing, **any maximiser of the margin** $M_j = f_j - f_b$ over the ball and over $j$ also maximises the 0-1 loss;
-# a maximiser of the cross-entropy need not. **BETA** (best targeted attack, Robey et al. 2023) runs one PGD per target
+# a maximiser of the cross-entropy need not. **BETA** (best targeted attack, Robey et al. (2024)) runs one PGD per target
 # class $j$ on $M_j$ and keeps the class with the largest margin.
 #
 # For random *linear* models the margin maximiser is exact, $\max_{j\ne b}[(w_j - w_b)^\top a + \epsilon\|w_j - w_b\|_1]$:
@@ -253,7 +279,15 @@ check("ℓ∞ perturbations are dense: share of changed pixels", nonzero["ℓ∞
 # How many it misses depends on the model: a few dozen of 2,000 inputs for most random models, none at all for some.
 # So we draw 10 random models (2,000 inputs each) and count over all of them.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** maximising cross-entropy is not maximising the 0-1 loss: the attack can spend its budget on a
+#   class that is already wrong. BETA maximises the margin against each class and keeps the best, so it
+#   finds errors PGD on cross-entropy misses.
+# - **Ask:** why can increasing the cross-entropy fail to flip the prediction?
+# - **Misconception:** "any surrogate loss gives the same attack". The surrogate decides which errors the
+#   attack finds, and so how robust a model looks.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 seed_everything(0)
 exact, flippable, missed = True, 0, []
@@ -279,7 +313,7 @@ check("FGSM on cross-entropy misses some of them (missed per model)", sum(missed
 # by about one to three points (a handful of the 450 test images), and for an unlucky training seed by one image.
 # So we compare them on average over three CNNs trained from different seeds (the one above and two more).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 def attack_accuracies(net: torch.nn.Module) -> dict:
     adv = {"FGSM": fgsm(net, x_test, y_test, eps), "PGD-CE": pgd(net, x_test, y_test, eps, steps=10),
            "PGD-margin": pgd(net, x_test, y_test, eps, steps=10, loss="margin"),
@@ -292,7 +326,7 @@ nets = [model]
 for k in (1, 2):
     seed_everything(k)
     nets.append(CNN())
-    _ = fit(nets[-1], Standard(), (x_train, y_train), epochs=10, lr=0.05, seed=k, progress=False)
+    _ = fit(nets[-1], AdversarialMethod(), (x_train, y_train), epochs=10, lr=0.05, seed=k, progress=False)
     nets[-1].eval()
 seed_everything(0)
 table = [attack_accuracies(net) for net in nets]
@@ -301,7 +335,7 @@ print("attack      robust accuracy of CNN 1, 2, 3   mean")
 for name, value in strength.items():
     print(f"{name:<11} {'  '.join(f'{row[name]:.3f}' for row in table)}   {value:.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 others = {name: value for name, value in strength.items() if name != "BETA"}
 check("mean over 3 CNNs: BETA leaves fewer correct than any other attack (BETA, best other)",
@@ -309,3 +343,46 @@ check("mean over 3 CNNs: BETA leaves fewer correct than any other attack (BETA, 
 check("mean over 3 CNNs: every multi-step attack beats FGSM (FGSM, weakest multi-step)",
       max(strength["PGD-CE"], strength["PGD-margin"]) < strength["FGSM"],
       [strength["FGSM"], max(strength["PGD-CE"], strength["PGD-margin"])], digits=3)
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to remember
+#
+# - Robust training is a min-max problem: the inner max picks the worst perturbation in a norm ball, the outer min
+#   trains on it.
+# - For a linear model the worst case is closed-form, ⟨x, a⟩ + ε‖x‖_* with the dual norm; ℓ∞ gives the sign step
+#   (FGSM), ℓ1 a single coordinate (sparse).
+# - FGSM is one step of proximal gradient ascent with a large step; PGD iterates sign steps and projects.
+# - Cross-entropy is only a surrogate of the 0-1 loss: maximising the margin per target class (BETA) finds
+#   adversarial examples that cross-entropy attacks miss.
+#
+# Now practise: the [exercises of this lecture](exercises/01_adversarial_examples.ipynb) have you implement FGSM, a
+# PGD step and the projection onto the ℓ1 ball, with a checker that says what is wrong.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## References
+#
+# <!-- references: cevher2022ee556 cevher2024nonzero_talk goodfellow2015explaining huang2015strong
+# kurakin2016physical madry2018towards robey2024nonzero szegedy2014intriguing -->
+#
+# - **Cevher, Adversarial training should be cast as a non-zero sum game (LIONS talk, 2024)**. Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero sum game*. Invited talk (slides), Laboratory
+#   for Information and Inference Systems (LIONS), EPFL, 2024. [lions.epfl.ch](https://lions.epfl.ch)
+# - **EE-556 Mathematics of Data, Lecture 11 (Cevher, EPFL, 2022)**. Volkan Cevher. *Mathematics of Data:
+#   From Theory to Computation, Lecture 11: Adversarial machine learning and generative adversarial
+#   networks*. EE-556 course slides, EPFL, 2022. Fall 2022. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Goodfellow et al. (2015)**. Ian J. Goodfellow, Jonathon Shlens, Christian Szegedy. *Explaining and
+#   harnessing adversarial examples*. International Conference on Learning Representations (ICLR), 2015.
+#   [arXiv:1412.6572](https://arxiv.org/abs/1412.6572)
+# - **Huang et al. (2015)**. Ruitong Huang, Bing Xu, Dale Schuurmans, Csaba Szepesvári. *Learning with a
+#   strong adversary*. arXiv preprint, 2015. [arXiv:1511.03034](https://arxiv.org/abs/1511.03034)
+# - **Kurakin et al. (2016)**. Alexey Kurakin, Ian Goodfellow, Samy Bengio. *Adversarial examples in the
+#   physical world*. arXiv preprint, 2016. [arXiv:1607.02533](https://arxiv.org/abs/1607.02533)
+# - **Madry et al. (2018)**. Aleksander Madry, Aleksandar Makelov, Ludwig Schmidt, Dimitris Tsipras, Adrian
+#   Vladu. *Towards deep learning models resistant to adversarial attacks*. International Conference on
+#   Learning Representations (ICLR), 2018. [arXiv:1706.06083](https://arxiv.org/abs/1706.06083)
+# - **Robey et al. (2024)**. Alexander Robey, Fabian Latorre, George J. Pappas, Hamed Hassani, Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero-sum game*. International Conference on
+#   Learning Representations (ICLR), 2024. [arXiv:2306.11035](https://arxiv.org/abs/2306.11035)
+# - **Szegedy et al. (2014)**. Christian Szegedy, Wojciech Zaremba, Ilya Sutskever, Joan Bruna, Dumitru
+#   Erhan, Ian Goodfellow, Rob Fergus. *Intriguing properties of neural networks*. International Conference
+#   on Learning Representations (ICLR), 2014. [arXiv:1312.6199](https://arxiv.org/abs/1312.6199)

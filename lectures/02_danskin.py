@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # Lecture 02 — Danskin's theorem, its counterexamples and Danskin's Descent Direction
 #
 # Adversarial training minimises a **robust loss** $f(\theta) = \max_{\delta \in S} g(\theta, \delta)$.
@@ -25,15 +25,17 @@
 # **You will learn**
 # - Danskin's theorem in its convex (Bertsekas) and general forms, and why the directional derivative is one-sided;
 # - two counterexamples to Madry et al.'s corollary, with the "descent" step that ascends;
-# - the min-norm point of a convex hull (simplex projection of Duchi et al. 2008) and the DDD direction;
+# - the min-norm point of a convex hull (simplex projection of Duchi et al. (2008)) and the DDD direction;
 # - PGD-AT vs DDD on a synthetic example and on a small smooth network, and what DDD costs;
 # - why adversarial losses are non-smooth: the gradient jumps by $\varepsilon$.
 #
-# **Slides followed:** seed 003 (Latorre et al., ICLR 2023, presentation: Danskin, counterexamples 1–2, DDD,
-# synthetic example, cost), seed 001 (Danskin, Bertsekas and general forms, Corollary A.2), seed 000
-# (counterexample $|x|$, DDi), seed 004 (non-smooth adversarial loss landscape, Liu et al. NeurIPS 2020).
+# **Slides followed:** Cho's presentation (OptiML, 2023) of Latorre et al. (2023) (Danskin, counterexamples 1–2, DDD,
+# synthetic example, cost); EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022: Danskin, Bertsekas and
+# general forms, Corollary A.2); the talk *Adversarial training should be cast as a non-zero sum game* (Cevher,
+# LIONS, 2024: counterexample $|x|$, DDi); CS8695 (Chen Liu, 2023: the non-smooth adversarial loss landscape of
+# Liu et al. (2020)). Danskin's theorem: Danskin (1966). Full references at the end.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -46,27 +48,36 @@ from course_lib.viz import animate, color, contour
 
 setup(seed=0, threads=1)  # tiny models: one thread avoids OpenMP overhead on 2 shared cores
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Danskin's theorem
 #
 # Let $S$ be compact, $g(\cdot, \delta)$ differentiable with $\nabla_\theta g$ continuous on $\Theta \times S$,
 # $f(\theta) = \max_{\delta\in S} g(\theta,\delta)$ and $S^*(\theta) = \arg\max_{\delta\in S} g(\theta,\delta)$.
 #
-# - **Convex (Bertsekas) form** (seed 001): if every $g(\cdot,\delta)$ is convex, $f$ is convex and
+# - **Convex (Bertsekas) form** (EE-556 Lecture 11): if every $g(\cdot,\delta)$ is convex, $f$ is convex and
 #   $\partial f(\theta) = \operatorname{conv}\{\nabla_\theta g(\theta,\delta^*) : \delta^* \in S^*(\theta)\}$;
 #   if $S^*(\theta) = \{\delta^*\}$, $f$ is differentiable with $\nabla f(\theta) = \nabla_\theta g(\theta, \delta^*)$.
-# - **General form** (seeds 001, 003): $f$ is directionally differentiable and
+# - **General form** (EE-556 Lecture 11; Latorre et al. (2023)): $f$ is directionally differentiable and
 #   $$D_\gamma f(\theta) = \lim_{t \downarrow 0} \frac{f(\theta + t\gamma) - f(\theta)}{t} = \max_{\delta \in S^*(\theta)} \langle \gamma, \nabla_\theta g(\theta, \delta)\rangle .$$
 #
 # The limit is **one-sided**: $D_{-\gamma} f \ne -D_\gamma f$ in general. $\gamma$ is a descent direction iff
 # $D_\gamma f(\theta) < 0$, i.e. iff $\langle\gamma, \nabla_\theta g(\theta,\delta)\rangle < 0$ for **every** maximiser.
-# Madry et al.'s corollary (A.2 on seed 001's slide) claims that $-\nabla_\theta g(\theta,\delta^*)$ is a descent
-# direction for *any* single maximiser $\delta^*$. Its proof used a two-sided limit (seed 003, "A mistake in the proof").
+# The corollary of Madry et al. (2018) (A.2 on the EE-556 slide) claims that $-\nabla_\theta g(\theta,\delta^*)$ is a
+# descent direction for *any* single maximiser $\delta^*$. Its proof used a two-sided limit (Cho's presentation,
+# "A mistake in the proof").
 #
 # `course_lib.danskin.directional` computes Danskin's formula and checks it against the one-sided difference
 # quotient at a point where the maximiser is not unique:
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** for $f(x) = \max_{\delta} g(x, \delta)$, Danskin gives the one-sided directional derivative
+#   $f'(x; d) = \max_{\delta^\star \in S(x)} \langle \nabla_x g(x, \delta^\star), d\rangle$: a max over
+#   *all* maximisers, not the gradient at one of them.
+# - **Ask:** when is $f$ differentiable at $x$?
+# - **Misconception (the false corollary):** "the gradient at any maximiser is a descent direction for $f$".
+#   True only when the maximiser is unique.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 ex2 = examples.ObtuseExample()  # counterexample 2, u = (1, 0), v = (−1, −1)/√2
 theta = 0.3 * np.array([ex2.u[1] - ex2.v[1], ex2.v[0] - ex2.u[0]])  # on the kink <θ, u> = <θ, v>
@@ -77,14 +88,25 @@ finite_diff = directional.one_sided_difference(ex2.robust_loss, theta, gammas, t
 check("Danskin's formula = one-sided difference quotient in 12 directions (error < 1e-6)",
       np.abs(danskin - finite_diff).max() < 1e-6)
 
-# %% [markdown]
-# ## 2. Counterexample 1: $f(x) = \max_{\delta\in[-1,1]} x\delta = |x|$ (seeds 000, 003)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. Counterexample 1: $f(x) = \max_{\delta\in[-1,1]} x\delta = |x|$ (non-zero-sum talk; Cho's presentation)
 #
 # At $x = 0$ every $\delta \in [-1, 1]$ is a maximiser. Take $\delta^* = 1$: $-\nabla_x g(0, 1) = -1 \ne 0$.
 # Is it a descent direction? $f(0 - t) - f(0) = t > 0$: the "descent" step **ascends**. Here $x = 0$ is the
 # minimiser, $0 \in \operatorname{conv}\{-1, 1\}$, and no descent direction exists.
+#
+# **Note (departure from a slide).** Cho's presentation writes $S^*(0) = \{-1, 1\}$; we use $S^*(0) = [-1, 1]$,
+# because $g(0, \delta) = 0$ for every $\delta$, so every $\delta \in [-1, 1]$ maximises. The argument only needs the
+# two extreme maximisers $\pm 1$, and `ex1.maximizers` returns those two.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** $f(x) = \max_{\delta \in [-1, 1]} x\delta = |x|$. At $x = 0$ every δ is a maximiser; pick
+#   $\delta^\star = +1$ and $-\nabla$ moves to $x < 0$, where $f$ grows. The check measures the ascent.
+# - **Ask:** which maximiser would have given a descent direction here, and how could an algorithm know?
+# - **Misconception:** "PGD-AT descends on the robust loss". It follows $-\nabla$ at one (approximate)
+#   maximiser, which may ascend.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 ex1, x0, t = examples.AbsExample(), np.zeros(1), 1e-3
 report("extreme maximisers at x = 0", ex1.maximizers(x0))
@@ -96,7 +118,7 @@ for delta_star in ex1.maximizers(x0):
 check("x = 0 is Danskin-stationary: the DDD direction is 0",
       np.all(hull.danskin_descent_direction(ex1.active_gradients(x0)) == 0))
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 xs = np.linspace(-1, 1, 201)
 fig, ax = plt.subplots(figsize=(6, 3.6))
 _ = ax.plot(xs, ex1.robust_loss(xs[:, None]), color=color("black"), label="f(x) = |x|")
@@ -104,23 +126,24 @@ _ = ax.plot(xs, xs, color=color("blue"), ls="--", label="g(x, δ*=1) = x")
 arrow = {"arrowstyle": "->", "color": color("red"), "lw": 2}
 _ = ax.annotate("", xy=(-0.5, -0.08), xytext=(0, -0.08), arrowprops=arrow)
 _ = ax.plot([0, -0.5], [0, 0.5], "o", color=color("red"))
-_ = ax.text(-0.75, -0.45, "step x = 0 → −0.5 along −∇g(0, 1)\nf goes up from 0 to 0.5",
-            color=color("red"))
+_ = ax.text(0.97, -0.95, "step x = 0 → −0.5\nalong −∇g(0, 1):\nf goes up from 0 to 0.5", ha="right",
+            color=color("red"))  # in the empty lower right corner, off the lines
 _ = ax.set(xlabel="parameter x", ylabel="robust loss f(x)",
            title="Counterexample 1: the 'descent' step ascends")
-_ = ax.legend(loc="lower right")
+_ = ax.legend(loc="upper center")
 
-# %% [markdown]
-# ## 3. Counterexample 2: a point that is *not* a minimiser (seed 003)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 3. Counterexample 2: a point that is *not* a minimiser (Latorre et al. (2023))
 #
 # $S = [0, 1]$, unit vectors $u, v$ at an obtuse angle, $g(\theta,\delta) = \delta\langle\theta,u\rangle + (1-\delta)\langle\theta,v\rangle + \delta(\delta-1)$.
 # The term $\delta(\delta-1)$ makes $g$ convex in $\delta$, so $f(\theta) = \max(\langle\theta,u\rangle, \langle\theta,v\rangle)$
 # and $S^*(0) = \{0, 1\}$ with gradients $v$ and $u$. By Danskin,
 # $D_{-u} f(0) = D_{-v} f(0) = -\langle u, v\rangle > 0$: both single-maximiser steps ascend. Yet $\theta = 0$ is not a
 # minimiser: the min-norm point $w$ of $\operatorname{conv}\{u, v\}$ gives the descent direction $\gamma^* = -w/\|w\|$.
-# With $u = (1, 0)$, $v = (-1,-1)/\sqrt 2$ (the authors' `acat/toy.py`) and a step $t = 10^{-3}$:
+# With $u = (1, 0)$, $v = (-1,-1)/\sqrt 2$ (as in the authors' code, repository `LIONS-EPFL/ddi_at`, file
+# `acat/toy.py`) and a step $t = 10^{-3}$:
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 zero, t = np.zeros(2), 1e-3
 report("S*(0) and <u, v>", [*ex2.maximizers(zero), ex2.u @ ex2.v])
@@ -133,7 +156,7 @@ check_close("min-norm point w = (u + v)/2 of conv{u, v}", point.w, (ex2.u + ex2.
 check_close("step along γ* = −w/‖w‖: f(tγ*) − f(0)",
             directional.change_along(ex2.robust_loss, zero, gamma_star, t), -3.83e-4, tol=5e-7)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Play with the angle.** The left panel shows $u$, $v$, the ascent steps $-u$, $-v$ (dashed) and $\gamma^*$ over the
 # contours of $f$. The right panel is the polar curve of $1 + D_\gamma f(0)$ over all unit $\gamma$: directions inside
 # the dotted unit circle descend. For an obtuse angle $-u$ and $-v$ lie outside; make the angle acute and they move inside.
@@ -142,8 +165,8 @@ check_close("step along γ* = −w/‖w‖: f(tγ*) − f(0)",
 demo2 = widgets.counterexample2_demo(angle=135.0)
 demo2.show()
 
-# %% [markdown]
-# ## 4. Danskin's Descent Direction (seed 003, Theorem 2)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 4. Danskin's Descent Direction (Latorre et al. (2023), Theorem 2)
 #
 # With a finite set of maximisers $\{\delta^{(1)},\dots,\delta^{(m)}\}$ and $M = [\nabla_\theta g(\theta,\delta^{(i)})]_i$,
 # $$\gamma^* = -\frac{M\alpha^*}{\|M\alpha^*\|},\qquad \alpha^* \in \arg\min_{\alpha\in\Delta_m} \|M\alpha\|^2 .$$
@@ -151,7 +174,14 @@ demo2.show()
 # Duchi et al. (2008): $\Pi_\Delta(v) = \max(v - \tau, 0)$. Its certificate: at the optimum
 # $\langle w, g_i\rangle \ge \|w\|^2$ for every $i$, so $\gamma^*$ decreases every active linearisation.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** take the gradients at several maximisers, find the min-norm point $w$ of their convex hull;
+#   $-w/\|w\|$ descends on every linearisation at once, and $w = 0$ means stationarity.
+# - **Ask:** what does DDD cost compared with PGD-AT if it uses m maximisers?
+# - **Misconception:** "more maximisers always help". On a smooth network their gradients are nearly
+#   parallel and DDD ends where PGD-AT does, at m times the cost (section 6).
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 report("projection of (0.5, 0.5, 3) onto the simplex", hull.project_simplex([0.5, 0.5, 3.0]))
 G = make_rng(0).normal(size=(10, 50))
@@ -159,12 +189,12 @@ point = hull.min_norm_point(G)
 check("min-norm point w of 10 random gradients: min_i <w, g_i> ≥ (1 − 1e-8)‖w‖², ‖w‖",
       np.min(G @ point.w) >= (1 - 1e-8) * point.w @ point.w, np.linalg.norm(point.w))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The synthetic example: PGD-AT vs DDD
 #
-# Seed 003's synthetic example is $g(\theta,\delta) = \delta(\theta_1^2 + (\theta_2+1)^2) + (1-\delta)(\theta_1^2 + (\theta_2-1)^2)$,
+# The synthetic example of Latorre et al. (2023) is $g(\theta,\delta) = \delta(\theta_1^2 + (\theta_2+1)^2) + (1-\delta)(\theta_1^2 + (\theta_2-1)^2)$,
 # $\delta\in[0,1]$, so $f(\theta) = \theta_1^2 + (|\theta_2|+1)^2$, minimal at $\theta = 0$ and non-smooth on $\theta_2 = 0$.
-# The authors' code (`acat/toy.py`) adds $-\delta(1-\delta)$: $g$ becomes convex in $\delta$, so **both** endpoints are
+# The authors' code (`LIONS-EPFL/ddi_at`, file `acat/toy.py`) adds $-\delta(1-\delta)$: $g$ becomes convex in $\delta$, so **both** endpoints are
 # local maximisers and the inner gradient ascent (10 steps of size 1 from $\delta_0\sim U[0,1]$) lands on either one,
 # like PGD from random starts on a network. $f$ is unchanged. **Figures below use the code variant**, because it is the
 # one whose inner maximisation behaves like an attack; the slide variant gives the same picture (see the exercise).
@@ -185,7 +215,7 @@ fig = animate({name: path[:, :5] for name, path in runs.items()}, background=bac
               markers=[{"x": [0], "y": [0], "name": "minimiser θ = 0"}])
 fig.show()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(6.4, 3.8))
 for name, values in F.items():
     mean, std = values.mean(1), values.std(1)
@@ -196,7 +226,7 @@ _ = ax.set(xlabel="iteration", ylabel="robust loss f(θ)",
            title="Robust loss vs iteration (synthetic example)")
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 late = {name: values[10:].mean(0) for name, values in F.items()}  # mean f over iterations 10..49, per run
 for name, v in late.items():
@@ -208,11 +238,14 @@ F_slide = {m: slide.robust_loss(trajectories.descent_trajectories(slide, m=m))[1
 check("same with the slide's formula (no −δ(1−δ) term)", F_slide[10] < F_slide[1],
       F_slide[1] - F_slide[10], digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. DDD on a small smooth network (digits)
 #
-# The DDD theory needs a smooth loss in $\theta$: the authors swap ReLU for **CELU** and BatchNorm for GroupNorm, and use
-# SGD **without momentum** (seed 003). We train an MLP 64–64–10 with CELU on 8×8 digits, $\varepsilon = 0.1$ ($\ell_\infty$),
+# The DDD theory needs a smooth loss in $\theta$: the authors swap ReLU for **CELU** and BatchNorm for **GroupNorm**,
+# and use SGD **without momentum** (Latorre et al. (2023)). CELU (Barron (2017)) is the continuously differentiable
+# exponential linear unit, $\mathrm{CELU}(z) = \max(0, z) + \min(0, \alpha(e^{z/\alpha} - 1))$: smooth where ReLU has a
+# kink. GroupNorm (Wu and He (2018)) normalises each example's channels in groups, so, unlike BatchNorm, the output for
+# one example does not depend on the rest of the batch. We train an MLP 64–64–10 with CELU on 8×8 digits, $\varepsilon = 0.1$ ($\ell_\infty$),
 # PGD-7 attacks, 40 steps of normalised SGD (learning rate 0.3), batch 128. `ddd.DDi` with $m = 1$ **is** PGD-AT (one
 # maximiser, same normalised step); with $m = 10$ it runs one PGD attack on the 10-times replicated batch and 10
 # backward passes. The robust loss (PGD-5) is measured on 100 test digits after every step.
@@ -230,10 +263,10 @@ for m, res in compare.items():
 _ = ax.set(xlabel="training step", ylabel="robust test loss (nats)", title="CELU MLP on digits, ε = 0.1")
 _ = ax.legend()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The cost is measured in examples through the network (hardware-independent) and in seconds (this machine):
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 ratio = compare[10]["examples"] / compare[1]["examples"]
 check("DDD / PGD-AT cost in examples through the network = m", ratio == 10, ratio)
@@ -248,14 +281,15 @@ print(f"measured wall-clock ratio DDD/PGD-AT: {compare[10]['seconds'] / compare[
 # %% [markdown]
 # On this tiny MLP the wall-clock ratio stays below $m$: per-call overhead dominates and the $m$ attacks run as one
 # batched call. On a compute-bound network it approaches $m$ (about 10× for `CNN(activation="celu")` on digits in
-# our benchmark; the authors report 10–12× on ResNet-18, seed 003).
+# our benchmark; the authors report 10–12× on ResNet-18, Latorre et al. (2023)).
 #
 # Why no difference in the robust loss here? DDD only helps when the maximisers' gradients disagree. On a batch-averaged loss the $m$
 # gradients from different PGD starts are almost parallel, so the min-norm point is close to any one of them and
-# PGD-AT's step already descends on every linearisation. Seed 001 says the same: "in practice the lack of descent does
-# not seem to matter"; the authors report a steeper early increase of robustness on CIFAR-10, at a 10–12× cost (seed 003).
+# PGD-AT's step already descends on every linearisation. EE-556 Lecture 11 says the same: "in practice the lack of
+# descent does not seem to matter"; the authors report a steeper early increase of robustness on CIFAR-10, at a
+# 10–12× cost (Latorre et al. (2023)).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 seed_everything(0)
 net = MLP(64, (64,), activation="celu")
@@ -266,16 +300,16 @@ check("the 10 maximisers' gradients are nearly parallel: min cosine > 0.99", cos
 check("γ* descends on every maximiser's linearisation: max_i <γ*, g_i> < 0", res.inner.max() < 0,
       res.inner.max(), digits=2)
 
-# %% [markdown]
-# ## 7. Adversarial losses are non-smooth (seed 004)
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 7. Adversarial losses are non-smooth (CS8695, Chen Liu)
 #
-# Liu et al. (NeurIPS 2020): $\mathcal L_\varepsilon(\theta) = \max_{|\Delta|\le\varepsilon} \log(1 + e^{\theta\Delta}) = \log(1 + e^{\varepsilon|\theta|})$.
+# Liu et al. (2020): $\mathcal L_\varepsilon(\theta) = \max_{|\Delta|\le\varepsilon} \log(1 + e^{\theta\Delta}) = \log(1 + e^{\varepsilon|\theta|})$.
 # The maximiser jumps from $\Delta^* = -\varepsilon$ ($\theta \le 0$) to $+\varepsilon$ ($\theta > 0$), so the slope jumps
 # from $-\varepsilon/2$ to $+\varepsilon/2$: the gradient is not Lipschitz, $\|\nabla\mathcal L_\varepsilon(\theta_1) - \nabla\mathcal L_\varepsilon(\theta_2)\|
 # \le L_{\theta\theta}\|\theta_1-\theta_2\| + 2\varepsilon L_{\theta x}$. For a linear model the same happens at $w = 0$:
 # $\mathcal L_\varepsilon(w) = \frac1N\sum_i \log(1 + e^{-y_i w^\top x_i + \varepsilon\|w\|_*})$ (dual norm).
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 thetas = np.linspace(-5, 5, 101)
 for eps in (0.6, 1.2):
@@ -292,12 +326,12 @@ jump = (L_lin(h * e1) - L_lin(0 * e1)) / h + (L_lin(-h * e1) - L_lin(0 * e1)) / 
 check_close("linear logistic model, ℓ∞ budget ε = 0.3: slope jump at w = 0 along e₁", jump, 0.3,
             tol=1e-5)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 demo_l = widgets.landscape_demo(eps=0.6)
 demo_l.show()
 
-# %% [markdown]
-# ## Summary and exercises
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Summary (what to remember) and exercises
 #
 # - One maximiser is not enough: $-\nabla_\theta g(\theta,\delta^*)$ can ascend when $S^*(\theta)$ has several elements
 #   (counterexamples 1 and 2); the min-norm point of the hull of all active gradients gives the steepest descent direction.
@@ -308,3 +342,51 @@ demo_l.show()
 # **Exercises.** (1) In the counterexample-2 widget, find the angle at which $-u$ stops being an ascent direction.
 # (2) Rerun section 5 with `examples.SyntheticExample.variant("slide")` and explain why PGD-AT's zig-zag changes.
 # (3) Increase ε in section 6 to 0.3: does the minimum cosine between the maximisers' gradients drop?
+# The [checked exercises of this lecture](exercises/02_danskin.ipynb) have you implement Danskin's directional
+# derivative, the simplex projection and the min-norm point of a hull, with a checker that says what is wrong.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## References
+#
+# <!-- references: barron2017celu cevher2022ee556 cevher2024nonzero_talk cho2023ddd_talk code_ddi_at
+# danskin1966theory duchi2008projection latorre2023ddd liu2020landscape liu2023cs8695 madry2018towards
+# wu2018groupnorm -->
+#
+# - **Barron (2017)**. Jonathan T. Barron. *Continuously differentiable exponential linear units*. arXiv
+#   preprint, 2017. [arXiv:1704.07483](https://arxiv.org/abs/1704.07483)
+# - **Cevher, Adversarial training should be cast as a non-zero sum game (LIONS talk, 2024)**. Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero sum game*. Invited talk (slides), Laboratory
+#   for Information and Inference Systems (LIONS), EPFL, 2024. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Cho, Adversarial training descends without descent, paper presentation (OptiML, 2023)**. Hanseul Cho.
+#   *Adversarial training descends without descent: Finding actual descent directions based on Danskin's
+#   theorem (paper presentation)*. OptiML group meeting, 2023. Slides presenting Latorre et al. (2023), 1
+#   February 2023. [openreview.net/forum?id=I3HCE7Ro78H](https://openreview.net/forum?id=I3HCE7Ro78H)
+# - **CS8695 Understanding and building reliable deep neural networks (Chen Liu, 2023)**. Chen Liu.
+#   *Understanding and building reliable deep neural networks*. CS8695 Research in Computer Science, course
+#   slides, 2023. Semester A, 2023–2024. [github.com/liuchen11](https://github.com/liuchen11)
+# - **Danskin (1966)**. John M. Danskin. *The theory of max-min, with applications*. SIAM Journal on Applied
+#   Mathematics 14(4), pp. 641–664, 1966. [doi:10.1137/0114053](https://doi.org/10.1137/0114053)
+# - **Duchi et al. (2008)**. John Duchi, Shai Shalev-Shwartz, Yoram Singer, Tushar Chandra. *Efficient
+#   projections onto the $\ell_1$-ball for learning in high dimensions*. International Conference on Machine
+#   Learning (ICML), pp. 272–279, 2008.
+#   [doi:10.1145/1390156.1390191](https://doi.org/10.1145/1390156.1390191)
+# - **EE-556 Mathematics of Data, Lecture 11 (Cevher, EPFL, 2022)**. Volkan Cevher. *Mathematics of Data:
+#   From Theory to Computation, Lecture 11: Adversarial machine learning and generative adversarial
+#   networks*. EE-556 course slides, EPFL, 2022. Fall 2022. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Latorre et al. (2023)**. Fabian Latorre, Igor Krawczuk, Leello Tadesse Dadi, Thomas Pethick, Volkan
+#   Cevher. *Finding actual descent directions for adversarial training*. International Conference on
+#   Learning Representations (ICLR), 2023. Preprint title: Adversarial training descends without descent:
+#   Finding actual descent directions based on Danskin's theorem.
+#   [openreview.net/forum?id=I3HCE7Ro78H](https://openreview.net/forum?id=I3HCE7Ro78H)
+# - **LIONS-EPFL/ddi_at**. Fabian Latorre, Igor Krawczuk, Leello Tadesse Dadi, Thomas Pethick, Volkan
+#   Cevher. *ddi_at: code of "Finding actual descent directions for adversarial training"*. GitHub
+#   repository LIONS-EPFL/ddi_at, 2023. [github.com/LIONS-EPFL/ddi_at](https://github.com/LIONS-EPFL/ddi_at)
+# - **Liu et al. (2020)**. Chen Liu, Mathieu Salzmann, Tao Lin, Ryota Tomioka, Sabine Süsstrunk. *On the
+#   loss landscape of adversarial training: Identifying challenges and how to overcome them*. Advances in
+#   Neural Information Processing Systems (NeurIPS), 2020.
+#   [arXiv:2006.08403](https://arxiv.org/abs/2006.08403)
+# - **Madry et al. (2018)**. Aleksander Madry, Aleksandar Makelov, Ludwig Schmidt, Dimitris Tsipras, Adrian
+#   Vladu. *Towards deep learning models resistant to adversarial attacks*. International Conference on
+#   Learning Representations (ICLR), 2018. [arXiv:1706.06083](https://arxiv.org/abs/1706.06083)
+# - **Wu and He (2018)**. Yuxin Wu, Kaiming He. *Group normalization*. European Conference on Computer
+#   Vision (ECCV), 2018. [arXiv:1803.08494](https://arxiv.org/abs/1803.08494)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 03 · Catastrophic overfitting: from the sin toy model to real data
 #
 # **What you will learn**
@@ -25,11 +25,12 @@
 #   PGD accuracy far below it (partial CO on this small problem: 0.1–0.3 depending on the seed);
 # - the fixes (FGSM-RS, N-FGSM, GradAlign, ELLE, ELLE-A) against PGD adversarial training, with their cost.
 #
-# **Slides**: seed `000_868ecf87260a696f.txt` ("PGD: a misnomer", "More on CO", "A phase transition in adversarial
-# training", "The ELLE way" table), seed `004_7631985c3280c89a.txt` (CO and adaptive step sizes).
-# Verified numbers: `research/adversarial.md` §1 and §4.2.
+# **Slides**: the talk *Adversarial training should be cast as a non-zero sum game* (Cevher, LIONS, 2024: "PGD: a
+# misnomer", "More on CO", "A phase transition in adversarial training", "The ELLE way" table) and CS8695
+# *Understanding and building reliable deep neural networks* (Chen Liu, 2023: CO and adaptive step sizes).
+# The methods follow their papers and code (references at the end).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -55,17 +56,25 @@ from course_lib.viz import color
 
 setup(seed=0, threads=1)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The linearity assumption
 #
-# FGSM solves the inner maximisation exactly only if the loss is linear in the ball (seed 000, "Linearizations may
+# FGSM solves the inner maximisation exactly only if the loss is linear in the ball (non-zero-sum talk, "Linearizations may
 # not be accurate"): $L(a+\delta) \approx L(a) + \delta^\top\nabla_a L(a)$ for all $\|\delta\|_\infty \le \epsilon$.
 # Its error, the **Taylor error** $T(\epsilon) = \max_{\|\delta\|\le\epsilon}|L(a+\delta) - L(a) - \delta^\top\nabla_a L(a)|$,
 # is what single-step training silently assumes to be small. In the toy model below ($L = \log(1+e^{-m})$,
 # $m = \sin(x(\pi/2+\delta))$) we can compute it on a grid of δ: it is tiny at the robust solution $x = 1$ and large
 # at the high-frequency parameter $x = 7$.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** FGSM is exact when the loss is linear in the input over the ε-ball. The Taylor error measures
+#   how far from linear it is; catastrophic overfitting is the network making that error large so that FGSM
+#   no longer finds its worst case.
+# - **Ask:** what happens to FGSM's estimate of the robust loss when the loss curves inside the ball?
+# - **Misconception:** "CO is ordinary overfitting". The training loss does not rise and clean accuracy
+#   stays high; what collapses is robustness to a multi-step attack, within one epoch.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 def taylor_error(x: float, eps: float) -> float:
     delta = np.linspace(-eps, eps, 2001)
@@ -78,8 +87,12 @@ eps = np.pi / 8
 check("Taylor error at the robust solution x = 1 is small", taylor_error(1.0, eps) < 0.05, taylor_error(1.0, eps))
 check("… and large at the high-frequency x = 7", taylor_error(7.0, eps) > 0.5, taylor_error(7.0, eps))
 
-# %% [markdown]
-# ## 2. The sin toy model (seed 000, "A toy model for CO")
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## 2. The sin toy model (non-zero-sum talk, "A toy model for CO")
+#
+# The model comes from the slides; the phase-transition analysis is that of an anonymous ICLR 2025 submission,
+# *A phase transition induces catastrophic overfitting in adversarial training* (Anonymous (2024)). All numbers
+# below are computed here.
 #
 # Two points $a_1 = -\pi/2$, $a_2 = \pi/2$ with labels $b_1 = -1$, $b_2 = 1$; the classifier $h_x(a) = \sin(x\,a)$ has one
 # parameter $x$. By symmetry both points have the margin $m(x, \delta) = \sin(x(\pi/2+\delta))$.
@@ -95,17 +108,25 @@ check("… and large at the high-frequency x = 7", taylor_error(7.0, eps) > 0.5,
 # **Try it**: move ε across π/8 ≈ 0.393 and watch the FGSM loss's global minimum (orange dot) jump from x = 1 to x ≈ 7,
 # while PGD-10's (blue) stays at the robust solution.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 demo = sin_toy_demo(eps=0.35)  # the true robust loss and the losses FGSM-AT and PGD-10-AT minimise
 demo.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. The phase diagram: a collapse at ε_c = π/8
 #
 # For each ε: the global minimiser $x^\star$ of each method's effective loss over $x\in(0, 8]$, and the true robust
 # accuracy at $x^\star$. FGSM-AT is robust below π/8 and has robust accuracy 0 above; PGD-10 ($\alpha = \epsilon/4$) is
 # robust far beyond that, but not for every ε (section 5: more steps delay the collapse, they do not remove it).
 # The critical radius is found by bisection on "the arg-min leaves x = 1".
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** in the sin toy model FGSM-AT is robust below $\varepsilon_c = \pi/8$ and collapses above, to a
+#   high-frequency solution where the linearisation is useless. The check compares the measured
+#   $\varepsilon_c$ with $\pi/8$.
+# - **Ask:** predict before running: does PGD-10-AT collapse at the same ε?
+# - **Misconception:** "a larger ε only makes training harder gradually". The collapse is a phase
+#   transition: robust accuracy jumps from 1 to 0.
 
 # %%
 eps_grid = np.linspace(0.02, 1.5, 75)
@@ -120,7 +141,7 @@ for ax, ylabel in zip(axes, ["arg-min x* of the effective loss", "true robust ac
     _ = ax.legend()
 _ = fig.suptitle("Phase transition of FGSM adversarial training in the sin toy model (B = 8)")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 eps_c = sin_co.critical_eps(B=8.0)
 check_close("critical radius ε_c for x ∈ (0, 8]", eps_c, np.pi / 8, tol=1e-3)
@@ -131,7 +152,7 @@ pgd_collapse = eps_grid[sweeps["PGD-10-AT"]["robust_acc"] == 0].min()
 check("PGD-10-AT stays robust up to 0.4π, more than 3 × ε_c; it too collapses later, at ε/π", pgd_collapse > 0.4 * np.pi,
       pgd_collapse / np.pi, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. ε_c depends on the bound B on the parameter
 #
 # The slide's ε_c = π/8 is not universal: it holds for $|x| \le B$ with $B \in [7, 9]$. In general
@@ -145,19 +166,19 @@ fig, ax = plt.subplots(figsize=(6.5, 3.5))
 _ = ax.plot(B_grid, np.pi / eps_c_B, ".-", color=color("fgsm"))
 _ = ax.set(xlabel="bound B on the parameter x", ylabel="π / ε_c", title="Critical radius of FGSM-AT against the bound B")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 for B, expected in [(4.0, np.pi / 4), (8.0, np.pi / 8), (12.0, np.pi / 12)]:
     check_close(f"ε_c(B = {B:g})", sin_co.critical_eps(B), expected, tol=1e-3)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. More PGD steps push CO to larger parameter norms
 #
 # With S steps of size ε/S (zero init), the effective loss is closer to the true robust loss, but the high-frequency
 # minimisers come back once the parameter range B is large enough. The table gives the global arg-min x* of the S-step
 # effective loss and the **true** robust margin there (−1: collapsed; > 0: robust).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 settings = [(9, 0.2), (15, 0.1), (15, 0.2), (25, 0.1), (40, 0.05)]
 print(f"{'method':<10}" + "".join(f"{f'B={B}, ε={e}π':>18}" for B, e in settings))
 table = {}
@@ -169,13 +190,13 @@ for S, ratio in [(1, 1.0), (2, 0.5), (3, 1 / 3), (10, 0.25)]:
         cells.append(f"{x_star:6.2f} ({table[S][-1]:+.2f})")
     print(f"{'FGSM' if S == 1 else f'PGD-{S}':<10}" + "".join(f"{c:>18}" for c in cells))
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("FGSM collapses in every setting (robust margin −1)", all(r == -1 for r in table[1]))
 check("PGD-2 survives some settings that FGSM does not", any(r > 0 for r in table[2]))
 check("PGD-10 (α = ε/4) is robust in all of them", all(r > 0 for r in table[10]))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. Training by gradient descent in the toy
 #
 # Adversarial training runs the attack, then a gradient step on $x$ with δ held fixed (Danskin). Started near the robust
@@ -194,18 +215,19 @@ for ax, (name, traj) in zip(axes, runs.items()):
     _ = ax.plot(traj, color=color("fgsm" if name == "FGSM-AT" else "pgd"), lw=0.7, alpha=0.7)
     _ = ax.set(title=f"{name}, ε = 0.2π", xlabel="iteration", ylabel="parameter x")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 near_one = np.abs(starts - 1) < 0.5
 stay = np.abs(runs["FGSM-AT"][-1, near_one] - 1).max()
 check("FGSM-AT started within 0.5 of x = 1 stays there although ε > ε_c (max distance)", stay < 0.05, stay, digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. Catastrophic overfitting on real data
 #
-# On CIFAR-10 (seed 000) FGSM-AT at ε = 8/255 ends **100 % robust to FGSM and 0 % to PGD-20**. On 8×8 digits nothing of
-# the sort happens: the 64-pixel input is nearly linear inside the ball, and PGD tracks FGSM (research `labs.md` §4.3).
-# Ortiz-Jiménez et al. (2023, "Catastrophic overfitting can be induced with discriminative non-robust features") show
+# On CIFAR-10 (non-zero-sum talk) FGSM-AT at ε = 8/255 ends **100 % robust to FGSM and 0 % to PGD-20**. On 8×8 digits
+# nothing of the sort happens: the 64-pixel input is nearly linear inside the ball, and PGD tracks FGSM (we measured
+# this; CO on digits needs inputs of at least 16×16).
+# Ortiz-Jiménez et al. (2023) ("Catastrophic overfitting can be induced with discriminative non-robust features") show
 # that CO can be *induced* by adding to each image a feature that gives its label away. We take one fixed random sign
 # pattern per class, $u_y \in \{-1, +1\}^{64}$ ($\|u_y\|_\infty = 1$), and shrink the image so that the result stays
 # in $[0, 1]$:
@@ -221,7 +243,14 @@ check("FGSM-AT started within 0.5 of x = 1 stays there although ε > ε_c (max d
 # chance) to 0.34, so the checks below ask for what holds for every seed, a gap of more than 0.4 between what FGSM
 # reports and what PGD finds, and section 8 compares methods on average over 3 seeds.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** on digits with an injected easy feature, FGSM-AT keeps a high FGSM accuracy while PGD accuracy
+#   falls: the model overfits to its own single-step attack.
+# - **Ask:** how would you notice CO during training if you only logged FGSM accuracy?
+# - **Misconception:** "evaluating with the training attack is fine". The FGSM − PGD gap is the symptom;
+#   always evaluate with a stronger attack than the one you train with.
+
+# %% slideshow={"slide_type": "subslide"}
 EPS = BETA = 0.3
 EPOCHS = 10
 LAM_GRADALIGN, LAM_ELLE = 0.5, 1e4  # regulariser weights for this ε (the CIFAR-10 values do not transfer)
@@ -233,7 +262,7 @@ for ax, c in zip(axes, range(4)):
     _ = ax.imshow(x_train[y_train == c][0, 0], cmap="gray", vmin=0, vmax=1)
     _ = ax.set(title=f"x̃, class {c}", xticks=[], yticks=[])
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 def train(method, evaluate=True, seed=0):
     seed_everything(seed)
     model = CNN()
@@ -250,7 +279,7 @@ _ = ax.axhline(0.1, color=color("gray"), ls=":", label="chance")
 _ = ax.set(xlabel="epoch", ylabel="test accuracy", title=f"FGSM-AT on digits with injected features, ε = β = {EPS}")
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 last = fgsm_history.last
 check("FGSM-AT: clean accuracy near 1 (the injected feature is easy)", last["clean"] > 0.95, last["clean"], digits=2)
@@ -259,19 +288,19 @@ check("… PGD accuracy low (below 0.35; chance is 0.1)", last["pgd"] < 0.35, la
 check("… FGSM accuracy overstates robustness: FGSM − PGD accuracy > 0.4", last["fgsm"] - last["pgd"] > 0.4,
       last["fgsm"] - last["pgd"], digits=2)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 8. The fixes, on the same setup
 #
-# | method | what it changes (research `adversarial.md` §4.2) |
+# | method | what it changes (formulas and defaults from each paper's code) |
 # |---|---|
-# | **FGSM-RS** (Wong et al. 2020) | random start δ₀ ~ U(−ε, ε), step α = 1.25ε, clipped back to the ball |
-# | **N-FGSM** (de Jorge et al. 2022) | noise η ~ U(−kε, kε), step α = ε, **no** clipping (‖δ‖∞ ≤ (k+1)ε) |
-# | **GradAlign** (Andriushchenko & Flammarion 2020) | + λ·E[1 − cos(∇ℓ(x), ∇ℓ(x + η))]: aligned gradients = locally linear loss (double backprop) |
-# | **ELLE** (Abad Rocamora et al. 2024) | + λ·E_lin, E_lin = (ℓ(x_c) − (1−a)ℓ(x_a) − aℓ(x_b))² on random points of the ball: 3 extra forwards, no double backprop |
+# | **FGSM-RS** (Wong et al. (2020)) | random start δ₀ ~ U(−ε, ε), step α = 1.25ε, clipped back to the ball |
+# | **N-FGSM** (de Jorge et al. (2022)) | noise η ~ U(−kε, kε), step α = ε, **no** clipping (‖δ‖∞ ≤ (k+1)ε) |
+# | **GradAlign** (Andriushchenko and Flammarion (2020)) | + λ·E[1 − cos(∇ℓ(x), ∇ℓ(x + η))]: aligned gradients = locally linear loss (double backprop) |
+# | **ELLE** (Abad Rocamora et al. (2024)) | + λ·E_lin, E_lin = (ℓ(x_c) − (1−a)ℓ(x_a) − aℓ(x_b))² on random points of the ball: 3 extra forwards, no double backprop |
 # | **ELLE-A** | λ = 0 until E_lin jumps above mean + 2σ of its history, then λ_max, decaying by 0.99 per batch |
-# | **PGD-AT** (Madry et al. 2018) | the multi-step reference (here 5 steps, α = ε/2, to fit the time budget) |
+# | **PGD-AT** (Madry et al. (2018)) | the multi-step reference (here 5 steps, α = ε/2, to fit the time budget) |
 #
-# Seed 000's table on CIFAR-10 (PreActResNet-18, AutoAttack accuracy at ε = 8/255 / 16/255): GradAlign 44.7 / 17.5,
+# The non-zero-sum talk's table on CIFAR-10 (PreActResNet-18, AutoAttack (Croce and Hein (2020)) accuracy at ε = 8/255 / 16/255): GradAlign 44.7 / 17.5,
 # ELLE 42.8 / 18.3, ELLE-A 44.3 / 18.0, PGD-10-AT 47.0 / 24.8, at a fraction of PGD-AT's cost for ELLE.
 # Here ε = 0.3 is large: N-FGSM's default k = 2 noise (‖δ‖∞ up to 0.9) wipes out the image, so we use k = 1; the
 # regulariser weights are tuned for this ε (`LAM_GRADALIGN`, `LAM_ELLE` above; E_lin is tiny here because the
@@ -281,7 +310,13 @@ check("… FGSM accuracy overstates robustness: FGSM − PGD accuracy > 0.4", la
 # ±0.1 from seed to seed here, as much as some differences between methods. The second table therefore retrains
 # FGSM-AT, the two noise-based fixes and PGD-AT with 3 seeds and averages them; the checks use those averages.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** random starts (FGSM-RS) soften CO, noise with a larger step (N-FGSM) and local-linearity
+#   regularisers (GradAlign, ELLE) remove it at a fraction of PGD-AT's cost.
+# - **Ask:** which of these fixes costs an extra backward pass, and which does not?
+# - **Misconception:** "a random start solves CO". Here FGSM-RS still shows a large FGSM − PGD gap.
+
+# %% slideshow={"slide_type": "skip"}
 methods = {"FGSM-RS": FGSMRS(EPS), "N-FGSM": NFGSM(EPS, k=1.0), "GradAlign": GradAlign(EPS, lam=LAM_GRADALIGN),
            "ELLE": ELLE(EPS, lam=LAM_ELLE), "ELLE-A": ELLEA(EPS, lam_max=LAM_ELLE),
            "PGD-5-AT": PGDAT(EPS, alpha=EPS / 2, steps=5)}
@@ -297,7 +332,7 @@ print(f"{'method':<10} {'clean':>6} {'FGSM':>6} {'PGD-10':>7} {'E_lin':>8} {'cos
 for name, r in rows.items():
     print(f"{name:<10} {r['clean']:6.2f} {r['fgsm']:6.2f} {r['pgd']:7.2f} {r['E_lin']:8.1e} {r['cost']:10.1f}×")
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 SEEDS = (0, 1, 2)  # 3 seeds; seed 0 reuses the runs above
 averaged = {"FGSM-AT": lambda: FGSMAT(EPS), "FGSM-RS": lambda: FGSMRS(EPS), "N-FGSM": lambda: NFGSM(EPS, k=1.0),
             "PGD-5-AT": lambda: PGDAT(EPS, alpha=EPS / 2, steps=5)}
@@ -313,7 +348,7 @@ for name, r in mean.items():
     pgd_runs = " ".join(f"{x['pgd']:.2f}" for x in per_seed[name])
     print(f"{name:<10} {r['clean']:20.2f} {r['fgsm']:6.2f} {r['pgd']:7.2f} {r['fgsm'] - r['pgd']:11.2f}   ({pgd_runs})")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Reading the tables.** CO shows as a large gap between FGSM and PGD accuracy: the single-step attack no longer
 # finds the adversarial examples that exist. Every fix but FGSM-RS narrows that gap (first table, one seed each,
 # compared with FGSM-AT's gap averaged over 3 seeds). On average over 3 seeds, PGD-5-AT ends clearly more robust to
@@ -326,9 +361,9 @@ for name, r in mean.items():
 # accuracy ≤ 0.3), and with ELLE's CIFAR-10 value λ = 1000 the regulariser is too weak and the model overfits like
 # FGSM-AT; ELLE and ELLE-A pay for their robustness with some clean accuracy. Try other values of `EPS`, `BETA`,
 # `EPOCHS`, `LAM_GRADALIGN` and `LAM_ELLE` above: with ε < β the feature is robust and every method keeps it, and
-# without the feature (β = 0) 8×8 digits show no CO (`labs.md` §4.3).
+# without the feature (β = 0) 8×8 digits show no CO.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 gap = {name: r["fgsm"] - r["pgd"] for name, r in mean.items()}  # means over the 3 seeds
 fix_gap = max(rows[name]["fgsm"] - rows[name]["pgd"] for name in methods if name != "FGSM-RS")
@@ -341,11 +376,16 @@ check("FGSM-RS softens CO but does not remove it: its FGSM − PGD gap stays > 0
 check("PGD-AT: PGD accuracy above FGSM-AT's + 0.1 (3-seed means)", mean["PGD-5-AT"]["pgd"] > mean["FGSM-AT"]["pgd"] + 0.1,
       (mean["FGSM-AT"]["pgd"], mean["PGD-5-AT"]["pgd"]), digits=2)
 
-# %% [markdown]
-# **The classic demo (slow, off by default).** Upsampled ×4 to 32×32 with the wider CNN of the research note (width 32,
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **The classic demo (slow, off by default).** Upsampled ×4 to 32×32 with a wider CNN (width 32,
 # 2.1 M parameters), FGSM-AT at ε = 0.3 with SGD (lr 0.1, one-cycle) for 30 epochs shows the textbook picture for seed 0:
-# FGSM accuracy climbs *above* the clean accuracy (the attack now helps the model: label leaking) while PGD accuracy
-# goes to 0 from about epoch 20. It takes about 4 minutes on 2 CPU cores (seconds on a GPU); set `RUN_CLASSIC = True`.
+# FGSM accuracy climbs *above* the clean accuracy while PGD accuracy
+# goes to 0 from about epoch 20. FGSM accuracy above clean accuracy is **label leaking** (Kurakin et al. (2017)):
+# the single-step perturbation is computed from the true label, so it carries a pattern that points to that label,
+# and the model learns to read it; the "attack" then helps the model. It takes about 4 minutes on 2 CPU cores (seconds on a GPU); set `RUN_CLASSIC = True`.
+#
+# **Exercises.** [Exercises 03](exercises/03_catastrophic_overfitting.ipynb): the sin toy model's FGSM step, ε_c for a
+# larger parameter range, GradAlign's penalty and the N-FGSM step, with checked feedback.
 
 # %%
 RUN_CLASSIC = False
@@ -360,3 +400,64 @@ if RUN_CLASSIC:
         _ = ax.plot(classic_history.column("epoch"), classic_history.column(key), "o-", color=color(key), label=key)
     _ = ax.set(xlabel="epoch", ylabel="test accuracy", title="Classic CO: FGSM-AT on 32×32 digits, ε = 0.3")
     _ = ax.legend()
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to remember
+#
+# - Single-step adversarial training (FGSM-AT) trusts a linearisation of the loss inside the ε-ball; the Taylor
+#   error measures how wrong that is.
+# - In the sin toy model FGSM-AT collapses above a critical radius ε_c (π/8 for the parameter bound used here): the
+#   effective loss prefers a high-curvature solution that fools the single step. More PGD steps only move the
+#   collapse to larger parameter norms.
+# - Catastrophic overfitting shows as FGSM accuracy high and PGD accuracy far below it; a discriminative non-robust
+#   feature induces it even on small images.
+# - The fixes either randomise the step (FGSM-RS, N-FGSM), regularise local linearity (GradAlign, ELLE, ELLE-A) or
+#   adapt the step size per example (ATAS, Huang et al. (2023)); PGD-AT remains the multi-step reference, at a
+#   higher cost.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## References
+#
+# <!-- references: abadrocamora2024elle andriushchenko2020gradalign cevher2024nonzero_talk
+# croce2020autoattack dejorge2022nfgsm huang2023atas kurakin2017scale liu2023cs8695 madry2018towards
+# ortizjimenez2023co phasetransition2025 wong2020fast -->
+#
+# - **Abad Rocamora et al. (2024)**. Elias Abad Rocamora, Fanghui Liu, Grigorios G. Chrysos, Pablo M. Olmos,
+#   Volkan Cevher. *Efficient local linearity regularization to overcome catastrophic overfitting*.
+#   International Conference on Learning Representations (ICLR), 2024.
+#   [arXiv:2401.11618](https://arxiv.org/abs/2401.11618)
+# - **Andriushchenko and Flammarion (2020)**. Maksym Andriushchenko, Nicolas Flammarion. *Understanding and
+#   improving fast adversarial training*. Advances in Neural Information Processing Systems (NeurIPS), 2020.
+#   [arXiv:2007.02617](https://arxiv.org/abs/2007.02617)
+# - **Anonymous (2024)**. Anonymous. *A phase transition induces catastrophic overfitting in adversarial
+#   training*. Submission to the International Conference on Learning Representations (ICLR 2025), 2024.
+#   [openreview.net/forum?id=9dBBq2ehY5](https://openreview.net/forum?id=9dBBq2ehY5)
+# - **Cevher, Adversarial training should be cast as a non-zero sum game (LIONS talk, 2024)**. Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero sum game*. Invited talk (slides), Laboratory
+#   for Information and Inference Systems (LIONS), EPFL, 2024. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Croce and Hein (2020)**. Francesco Croce, Matthias Hein. *Reliable evaluation of adversarial
+#   robustness with an ensemble of diverse parameter-free attacks*. International Conference on Machine
+#   Learning (ICML), 2020. [arXiv:2003.01690](https://arxiv.org/abs/2003.01690)
+# - **CS8695 Understanding and building reliable deep neural networks (Chen Liu, 2023)**. Chen Liu.
+#   *Understanding and building reliable deep neural networks*. CS8695 Research in Computer Science, course
+#   slides, 2023. Semester A, 2023–2024. [github.com/liuchen11](https://github.com/liuchen11)
+# - **de Jorge et al. (2022)**. Pau de Jorge, Adel Bibi, Riccardo Volpi, Amartya Sanyal, Philip H. S. Torr,
+#   Grégory Rogez, Puneet K. Dokania. *Make some noise: Reliable and efficient single-step adversarial
+#   training*. Advances in Neural Information Processing Systems (NeurIPS), 2022.
+#   [arXiv:2202.01181](https://arxiv.org/abs/2202.01181)
+# - **Huang et al. (2023)**. Zhichao Huang, Yanbo Fan, Chen Liu, Weizhong Zhang, Yong Zhang, Mathieu
+#   Salzmann, Sabine Süsstrunk, Jue Wang. *Fast adversarial training with adaptive steps*. IEEE Transactions
+#   on Image Processing, 2023. [arXiv:2206.02417](https://arxiv.org/abs/2206.02417)
+# - **Kurakin et al. (2017)**. Alexey Kurakin, Ian Goodfellow, Samy Bengio. *Adversarial machine learning at
+#   scale*. International Conference on Learning Representations (ICLR), 2017.
+#   [arXiv:1611.01236](https://arxiv.org/abs/1611.01236)
+# - **Madry et al. (2018)**. Aleksander Madry, Aleksandar Makelov, Ludwig Schmidt, Dimitris Tsipras, Adrian
+#   Vladu. *Towards deep learning models resistant to adversarial attacks*. International Conference on
+#   Learning Representations (ICLR), 2018. [arXiv:1706.06083](https://arxiv.org/abs/1706.06083)
+# - **Ortiz-Jiménez et al. (2023)**. Guillermo Ortiz-Jiménez, Pau de Jorge, Amartya Sanyal, Adel Bibi,
+#   Puneet K. Dokania et al. *Catastrophic overfitting can be induced with discriminative non-robust
+#   features*. Transactions on Machine Learning Research (TMLR), 2023.
+#   [arXiv:2206.08242](https://arxiv.org/abs/2206.08242)
+# - **Wong et al. (2020)**. Eric Wong, Leslie Rice, J. Zico Kolter. *Fast is better than free: Revisiting
+#   adversarial training*. International Conference on Learning Representations (ICLR), 2020.
+#   [arXiv:2001.03994](https://arxiv.org/abs/2001.03994)

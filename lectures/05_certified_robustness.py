@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 05 · Certified robustness: verified ≤ true ≤ empirical
 #
 # An attack that fails is not a proof. This lecture computes **certificates**: statements that hold for
@@ -25,14 +25,15 @@
 #   polyhedral envelope they define;
 # - certified accuracy vs ε on digits, and why certified training (IBP) is needed for non-trivial IBP
 #   certificates;
-# - randomized smoothing: the Monte Carlo certificate of Cohen et al. and its ℓ₂ radius
+# - randomized smoothing: the Monte Carlo certificate of Cohen et al. (2019) and its ℓ₂ radius
 #   σ/2 (Φ⁻¹(p̲_A) − Φ⁻¹(p̄_B)).
 #
-# **Slides:** seed `004_7631985c3280c89a.txt` (Verified Robustness: robust learning problem, linear
-# approximation of deep neural networks, geometric interpretation of model linearization, randomized
-# smoothing). Formulas: research note `adversarial.md` §4.4 and §5.6.
+# **Slides:** CS8695 *Understanding and building reliable deep neural networks* (Chen Liu, 2023), part
+# "Verified Robustness" (robust learning problem, linear approximation of deep neural networks, geometric
+# interpretation of model linearization, randomized smoothing). Formulas: Gowal et al. (2018) (IBP),
+# Zhang et al. (2018) (CROWN), Cohen et al. (2019) and their code `locuslab/smoothing` (randomized smoothing).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -42,13 +43,13 @@ from course_lib import check, check_close, seed_everything, setup, torch_generat
 from course_lib import robust as C  # the certificates (IBP, CROWN, randomized smoothing) live in the room
 from course_lib.data import load_digits, make_2d
 from course_lib.models import MLP
-from course_lib.robust import Standard, fit, predict, robust_correct
-from course_lib.robust import viz_certify as V
+from course_lib.robust import AdversarialMethod, fit, predict, robust_correct
 from course_lib.viz import COLORS
+from course_lib.viz import certify as V
 
 setup(seed=0, threads=1)  # tiny networks: one thread is fastest on a shared 2-core machine
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Three robust accuracies
 #
 # The robust learning problem of the slides is $\min_\theta \mathbb E \max_{\Delta\in S_\epsilon}
@@ -65,17 +66,24 @@ setup(seed=0, threads=1)  # tiny networks: one thread is fastest on a shared 2-c
 #
 # We train a small ReLU MLP on two moons (scaled into $[0, 1]^2$) and look at the ℓ∞ ball of radius ε.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** verified ≤ true ≤ empirical. A verifier proves robustness (sound, may miss some), an attack
+#   finds errors (an upper bound), the truth lies between; on 2-D moons we can compute all three.
+# - **Ask:** which of the three numbers would you put in a safety report, and which in a paper's headline?
+# - **Misconception:** "an attack that fails certifies the point". Only a sound bound certifies; PGD can
+#   always miss a worse perturbation.
+
+# %% slideshow={"slide_type": "skip"}
 x_train, y_train = make_2d("moons", n=400, noise=0.15, seed=0)
 x_test, y_test = make_2d("moons", n=200, noise=0.15, seed=1)
 seed_everything(0)
 net2d = MLP(2, (32, 32), 2)
-_ = fit(net2d, Standard(), (x_train, y_train), epochs=60, batch_size=50, lr=0.01, optimizer="adam",
+_ = fit(net2d, AdversarialMethod(), (x_train, y_train), epochs=60, batch_size=50, lr=0.01, optimizer="adam",
         progress=False)
 net2d.eval()
 eps2d = 0.04
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Interval bound propagation and linear bounds
 #
 # **IBP** pushes the box $[l, u]$ through the layers: an affine layer maps centre $c$ and radius $r$ to
@@ -93,7 +101,15 @@ eps2d = 0.04
 # back-substitution step is at least as tight as the box (tested in `tests/test_certify.py`). The
 # adaptive slope is usually tighter, but not always: one neuron with $z \in [-1, 2]$.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** IBP pushes boxes through the layers; CROWN keeps linear bounds, so it tracks correlations
+#   between neurons. With α = 0 CROWN's ReLU relaxation is as tight as IBP, with the adaptive α it is
+#   usually tighter, not always.
+# - **Ask:** why does IBP get looser with depth?
+# - **Misconception:** "a tighter relaxation is tighter everywhere". The checks show an interval where the
+#   adaptive choice is looser than IBP.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 relu1 = torch.nn.Sequential(torch.nn.Linear(1, 1), torch.nn.ReLU(), torch.nn.Linear(1, 1))
 with torch.no_grad():  # f(x) = ReLU(x), and x ∈ [0.5 − 1.5, 0.5 + 1.5] = [−1, 2]
@@ -116,7 +132,7 @@ check_close("CROWN, α = 0: ReLU(z) ∈ [0, 2], as tight as IBP", interval["zero
 # α = 0 is guaranteed to verify every point IBP verifies; with the adaptive slope CROWN usually verifies
 # more, but on some training seeds it loses a test point that IBP keeps (the neuron above, in a network).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 verified = {m: C.certified(net2d, x_test, y_test, eps2d, method=m) for m in ("ibp", "crown")}
 true = C.exhaustive_robust(net2d, x_test, y_test, eps2d, n_grid=41)
 empirical = robust_correct(net2d, x_test, y_test, eps2d, steps=20, restarts=3)
@@ -125,7 +141,7 @@ acc = {"verified (IBP)": verified["ibp"], "verified (CROWN)": verified["crown"],
 for name, ok in acc.items():
     print(f"{name:>20}: {ok.double().mean().item():.3f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("every verified test point is truly robust (IBP, CROWN)",
       bool((true | ~verified["ibp"]).all() and (true | ~verified["crown"]).all()))
@@ -135,7 +151,7 @@ check("verified (IBP), verified (CROWN) ≤ true ≤ empirical ≤ clean accurac
 crown0 = C.certified(net2d, x_test, y_test, eps2d, method="crown", lower_slope="zero")
 check("every test point IBP verifies, CROWN with α = 0 verifies too", bool((crown0 | ~verified["ibp"]).all()))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The certified region of the plane
 #
 # Now every point of a grid over the plane is a centre $x_0$, labelled by the network's own prediction,
@@ -143,7 +159,7 @@ check("every test point IBP verifies, CROWN with α = 0 verifies too", bool((cro
 # only, truly robust but not verified, or not robust. The non-robust band around the decision boundary
 # is the set of points within ℓ∞ distance ε of it; the verifiers need a wider band.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 n_map = 60
 g = torch.linspace(0, 1, n_map)
 centres = torch.stack(torch.meshgrid(g, g, indexing="xy"), dim=-1).reshape(-1, 2)
@@ -153,7 +169,7 @@ ibp_map = C.certified(net2d, centres, pred, eps2d, method="ibp")
 crown_map = C.certified(net2d, centres, pred, eps2d, method="crown")
 true_map = C.exhaustive_robust(net2d, centres, pred, eps2d, n_grid=21)
 pgd_map = robust_correct(net2d, centres, pred, eps2d, steps=20)
-status = V.robustness_status(ibp_map, crown_map, true_map, pgd_map).reshape(n_map, n_map)
+status = C.robustness_status(ibp_map, crown_map, true_map, pgd_map).reshape(n_map, n_map)
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 5.5))
@@ -166,7 +182,7 @@ share = {name: float((status >= level).mean()) for name, level in
          [("verified by IBP", 4), ("verified", 3), ("truly robust", 2), ("robust to PGD", 1)]}
 print("share of the plane:", {k: round(v, 3) for k, v in share.items()})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("verified ⊆ truly robust on the map (soundness)", bool((true_map | ~(ibp_map | crown_map)).all()))
 check("truly robust ⊆ robust to PGD on the map", bool((pgd_map | ~true_map).all()))
@@ -175,7 +191,7 @@ check("IBP-verified ⊆ CROWN-verified with α = 0 on the map", bool((crown0_map
 check("adaptive CROWN verifies a larger share of the map than IBP (IBP, CROWN)",
       crown_map.double().mean() > ibp_map.double().mean(), [ibp_map.double().mean(), crown_map.double().mean()])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### The polyhedral envelope
 #
 # CROWN turns the network into linear bounds: for every $x'$ in the ball,
@@ -189,14 +205,14 @@ check("adaptive CROWN verifies a larger share of the map than IBP (IBP, CROWN)",
 # depends on the training seed: the largest ε that CROWN verifies at $x_0$ ranges from about 0.09 to 0.17
 # over seeds, so the claim below uses two radii well on either side of that range.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 x0 = torch.tensor([[0.5, 0.7]])
 fig, axes = plt.subplots(1, 2, figsize=(10, 5.2))
 for ax, e in zip(axes, (0.05, 0.25)):
-    V.plot_envelope(ax, net2d, x0, e)
+    V.plot_envelope(ax, C.envelope_map(net2d, x0, e))
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 y0 = net2d(x0).argmax(1)
 keeps = {}
 for e in (0.05, 0.25):
@@ -211,7 +227,7 @@ for e in (0.05, 0.25):
 radii_x0 = np.round(np.arange(0.01, 0.4, 0.01), 2)
 r_x0 = max([r for r in radii_x0 if bool(C.certified(net2d, x0, y0, float(r), domain=None))], default=0.0)
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 for e, (ok, covered) in keeps.items():
     check(f"ε = {e}: every sampled point of the envelope keeps the prediction (share of the ball in it)", ok, covered)
@@ -219,18 +235,18 @@ check("ε = 0.05 is verified, ε = 0.25 is not (largest verified ε on a 0.01 gr
       bool(C.certified(net2d, x0, y0, 0.05, domain=None)) and not bool(C.certified(net2d, x0, y0, 0.25, domain=None)),
       r_x0)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Certified accuracy on digits
 #
 # On 8×8 digits (64 inputs in [0, 1]) the ball is clipped to the pixel range. We compare a normally
-# trained MLP with one trained by **IBP** (Gowal et al. 2018): the loss is
+# trained MLP with one trained by **IBP** (Gowal et al. (2018)): the loss is
 # κ·CE(f(x), y) + (1 − κ)·CE(−m̲(x), y), where m̲_j is the IBP lower bound of the margin f_y − f_j, an
 # upper bound of the robust cross-entropy; ε is ramped up over the first epochs.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 x_tr, y_tr, x_te, y_te = load_digits()
 digits = {}
-for name, method in [("standard", Standard()), ("IBP-trained", C.IBPTraining(0.05, kappa=0.5, ramp=8))]:
+for name, method in [("standard", AdversarialMethod()), ("IBP-trained", C.IBPTraining(0.05, kappa=0.5, ramp=8))]:
     seed_everything(0)
     model = MLP(64, (64, 64), 10)
     fit(model, method, (x_tr, y_tr), epochs=16, batch_size=64, lr=0.005, optimizer="adam", progress=False)
@@ -249,13 +265,15 @@ for name, model in digits.items():
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
 for ax, (name, c) in zip(axes, curves.items()):
     V.plot_accuracy_curves(ax, eps_grid, c, title=f"{name} MLP 64-64-64-10")
+    ax.get_legend().remove()  # one legend for both panels, below them: inside, it covers the curves
+_ = fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)
 plt.show()
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 for name, c in curves.items():
     print(name, {k: np.round(v, 3).tolist() for k, v in c.items()})
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_CHECK_OUTPUT
 for name, c in curves.items():
     check(f"{name}: certified (IBP, CROWN) ≤ empirical at every ε",
@@ -270,7 +288,7 @@ check("IBP training turns vacuous IBP certificates into useful ones (ε = 0.05; 
       curves["IBP-trained"]["IBP"][i] > 0.5 > curves["standard"]["IBP"][i],
       [curves["standard"]["IBP"][i], curves["IBP-trained"]["IBP"][i]])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # The slides' caveat ("degraded bounds when ε is big or the model is deep") is visible on the standard
 # network: IBP's radius is multiplied by |W| at each layer (r′ = |W|r, every neuron at its own worst
 # case) and becomes vacuous at small ε, while CROWN, which keeps the correlations between neurons
@@ -284,7 +302,7 @@ check("IBP training turns vacuous IBP certificates into useful ones (ε = 0.05; 
 # ## 3. Randomized smoothing
 #
 # The smoothed classifier is $g(x) = \arg\max_c P(f(x+\delta) = c)$, $\delta \sim \mathcal N(0, \sigma^2 I)$.
-# **Theorem** (Cohen, Rosenfeld, Kolter 2019; slides): if $P(f(x+\delta) = c_A) \ge \underline p_A \ge
+# **Theorem** (Cohen et al. (2019); CS8695 slides): if $P(f(x+\delta) = c_A) \ge \underline p_A \ge
 # \overline p_B \ge \max_{c\ne c_A} P(f(x+\delta) = c)$, then $g(x + \Delta) = c_A$ for all
 # $\|\Delta\|_2 < R = \frac\sigma2\big(\Phi^{-1}(\underline p_A) - \Phi^{-1}(\overline p_B)\big)$.
 # With $\overline p_B = 1 - \underline p_A$: $R = \sigma\,\Phi^{-1}(\underline p_A)$.
@@ -293,7 +311,15 @@ check("IBP training turns vacuous IBP certificates into useful ones (ε = 0.05; 
 # \mathcal N(0, \sigma^2\|w\|^2)$, so $p_A = \Phi(d/\sigma)$ with $d = |w^\top x + b|/\|w\|$ the distance to
 # the boundary, and the radius is exactly $d$: the certificate is tight.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** the smoothed classifier predicts the class most likely under Gaussian noise; the radius is
+#   $\sigma\Phi^{-1}(\underline p_A)$, from a Clopper–Pearson lower bound on $p_A$. The number of samples
+#   caps the radius.
+# - **Ask:** to certify a larger radius, what do you change: σ, n, or the base classifier?
+# - **Misconception:** "the certificate is about the base network". It is about the smoothed classifier,
+#   estimated by Monte Carlo, and it can abstain.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 w, b, sigma = np.array([0.6, 0.8]), -0.1, 0.5
 points = np.array([[0.2, 0.0], [0.0, 0.5], [-0.3, -0.1], [1.0, 1.0]])
@@ -305,7 +331,7 @@ shifted = points - (np.sign(points @ w + b) * d)[:, None] * w / np.linalg.norm(w
 check_close("at distance R toward the boundary, p_A drops to exactly 1/2",
             stats.norm.cdf(np.abs(shifted @ w + b) / np.linalg.norm(w) / sigma), 0.5, tol=1e-12)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **CERTIFY** estimates $\underline p_A$ by Monte Carlo: $n_0$ noisy samples pick the class
 # $\hat c_A$, $n$ fresh samples give its count $n_A$, and $\underline p_A$ is the one-sided
 # $(1-\alpha)$ Clopper–Pearson bound, `scipy.stats.beta.ppf(α, n_A, n − n_A + 1)`. If
@@ -321,24 +347,24 @@ pred_mc, radius_mc = C.smoothed_certify(half_space, x_noise, sigma, n0=100, n=10
                                         generator=torch_generator(0))
 print("certified radii:", np.round(radius_mc, 3), " exact distances:", np.round(d, 3))
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("Monte Carlo radius ≤ exact radius (a certificate never overshoots)", bool(np.all(radius_mc <= d)))
 check("points not abstained get the true side", bool(np.all((pred_mc.numpy() == (points @ w + b > 0))
                                                              | (pred_mc.numpy() == C.ABSTAIN))))
 p_max = C.clopper_pearson_lower(10_000, 10_000, 0.001)
 check_close("n_A = n: p̲_A = α^(1/n)", p_max, 0.001 ** (1 / 10_000), tol=1e-12)
-check_close("research table: radius/σ at n_A = n = 100 000, α = 0.001",
+check_close("radius/σ = Φ⁻¹(α^(1/n)) at n_A = n = 100 000, α = 0.001",
             C.smoothing_radius(C.clopper_pearson_lower(100_000, 100_000, 0.001)), 3.8115, tol=5e-5, digits=5)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Smoothing a digits classifier
 #
 # The base classifier must be accurate under noise, so we train it on $x + \delta$ (σ = 0.25). Then we
 # certify 200 test digits with $n_0 = 100$, $n = 2000$, α = 0.001. The certified accuracy at radius $r$
 # counts the points with $\hat c_A = y$ and $R \ge r$ (abstentions count as errors).
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 sigma_d = 0.25
 seed_everything(0)
 base = MLP(64, (64, 64), 10)
@@ -368,14 +394,14 @@ at = {r: float(curve[np.flatnonzero(np.isclose(radii, r))[0]]) for r in (0.0, 0.
 print("abstained:", int((pred_s == C.ABSTAIN).sum()), "of 200; certified accuracy at r = 0, 0.25, 0.5:",
       {r: round(v, 3) for r, v in at.items()})
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("no radius exceeds σΦ⁻¹(α^(1/n))", radius_s.max() <= r_max + 1e-12, r_max)
 check("certified accuracy decreases with the radius", bool(np.all(np.diff(curve) <= 0)))
 check("smoothed classifier: most test digits certified at r = 0.25", at[0.25] > 0.5, at[0.25])
 check("the cap is reached: n limits the radius, not the classifier", np.isclose(radius_s.max(), r_max))
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Reading the histogram.** The pile at the dashed line is the cap: every one of the n noisy copies was
 # classified correctly, so p̲_A = α^{1/n} and only more samples can certify more.
 #
@@ -383,3 +409,38 @@ check("the cap is reached: n limits the radius, not the classifier", np.isclose(
 # $d = 64$ pixels, $R = 0.4$ certifies only ε∞ = 0.05. Smoothing scales to any architecture (pros) but
 # needs thousands of forward passes per prediction and its guarantee is probabilistic (cons) — the
 # slides' "Rethinking randomized smoothing".
+#
+# **Exercises.** [Exercises 05](exercises/05_certified_robustness.ipynb): interval bounds through a linear layer and a
+# ReLU, CROWN's relaxation, the randomized-smoothing radius and a Lipschitz bound, with checked feedback.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## What to remember
+#
+# - Verified ≤ true ≤ empirical robust accuracy: an attack gives an upper bound, a certificate a lower bound.
+# - IBP propagates boxes, CROWN linear bounds; both are sound, CROWN is usually (not always) tighter, and the
+#   linear bounds define a polyhedral envelope inside the decision region.
+# - Certificates of a normally trained network are weak; certified training (IBP) makes them non-trivial.
+# - Randomized smoothing certifies an ℓ₂ radius σΦ⁻¹(p̲_A) for any base classifier, with a probabilistic guarantee
+#   and many forward passes; the number of samples caps the radius.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## References
+#
+# <!-- references: code_smoothing cohen2019smoothing gowal2018ibp liu2023cs8695 zhang2018crown -->
+#
+# - **Cohen et al. (2019)**. Jeremy Cohen, Elan Rosenfeld, J. Zico Kolter. *Certified adversarial robustness
+#   via randomized smoothing*. International Conference on Machine Learning (ICML), 2019.
+#   [arXiv:1902.02918](https://arxiv.org/abs/1902.02918)
+# - **CS8695 Understanding and building reliable deep neural networks (Chen Liu, 2023)**. Chen Liu.
+#   *Understanding and building reliable deep neural networks*. CS8695 Research in Computer Science, course
+#   slides, 2023. Semester A, 2023–2024. [github.com/liuchen11](https://github.com/liuchen11)
+# - **Gowal et al. (2018)**. Sven Gowal, Krishnamurthy Dvijotham, Robert Stanforth, Rudy Bunel, Chongli Qin,
+#   Jonathan Uesato, Relja Arandjelovic, Timothy Mann, Pushmeet Kohli. *On the effectiveness of interval
+#   bound propagation for training verifiably robust models*. arXiv preprint, 2018.
+#   [arXiv:1810.12715](https://arxiv.org/abs/1810.12715)
+# - **locuslab/smoothing**. Jeremy Cohen, Elan Rosenfeld, J. Zico Kolter. *smoothing: code of "Certified
+#   adversarial robustness via randomized smoothing"*. GitHub repository locuslab/smoothing, 2019.
+#   [github.com/locuslab/smoothing](https://github.com/locuslab/smoothing)
+# - **Zhang et al. (2018)**. Huan Zhang, Tsui-Wei Weng, Pin-Yu Chen, Cho-Jui Hsieh, Luca Daniel. *Efficient
+#   neural network robustness certification with general activation functions*. Advances in Neural
+#   Information Processing Systems (NeurIPS), 2018. [arXiv:1811.00866](https://arxiv.org/abs/1811.00866)

@@ -12,7 +12,7 @@
 #     name: python3
 # ---
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # # 06 · GANs as min-max games: Wasserstein distances, WGAN and game optimizers
 #
 # A generator $h_{\mathbf x}$ pushes simple noise $\omega \sim p_\Omega$ forward to a distribution
@@ -29,10 +29,11 @@
 # - WGAN on 8 Gaussians with weight clipping, gradient penalty and spectral normalization; the vanilla
 #   GAN's mode collapse (a fast generator hops from mode to mode); Adam vs extragradient vs SEG+.
 #
-# Slides followed: `001_9a491b73dada696f.txt` (Lecture 11, "Introduction to GANs" to "Vanilla GAN") and
-# `000_868ecf87260a696f.txt` ("Another minimax example: GANs", "GANs with SEG+").
+# Slides followed: EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022: "Introduction to GANs" to
+# "Vanilla GAN") and the talk *Adversarial training should be cast as a non-zero sum game* (Cevher, LIONS, 2024:
+# "Another minimax example: GANs", "GANs with SEG+"). Full references at the end.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 import numpy as np
 import matplotlib.pyplot as plt
 import torch
@@ -46,7 +47,7 @@ from course_lib.viz import COLORS, animate, color
 
 setup(seed=0, threads=1)   # tiny networks: one thread is fastest
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. Push-forward measures
 #
 # Let $\omega\sim p_\Omega$ and $h_{\mathbf x}:\mathbb R^p\to\mathbb R^m$. The **push-forward**
@@ -61,7 +62,7 @@ setup(seed=0, threads=1)   # tiny networks: one thread is fastest
 # samples of ω² the 1% test rejects about 1% of them (at most 5%; more would happen with probability
 # below 10⁻⁵), and it has power: it rejects every sample of the wrong map h(ω) = |ω|^2.5.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 samples, ks = pf.chi2_pushforward_test(n=4000, seed=0)
 report("KS test of this sample of ω² against χ²(1): p-value", ks.pvalue)
@@ -75,23 +76,31 @@ y = np.linspace(0.05, 6, 60)
 check_close("change-of-variables density = scipy's χ²(1) pdf (max gap)",
             np.abs(pf.change_of_variables_density(y) - stats.chi2(1).pdf(y)).max(), 0.0, tol=1e-12)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 _ = ax.hist(samples, bins=np.linspace(0, 6, 61), density=True, color=COLORS["sky"], label="ω², ω ~ N(0,1)")
 _ = ax.plot(y, stats.chi2(1).pdf(y), color=COLORS["black"], label="χ²(1) density")
 _ = ax.set(xlabel="y", ylabel="density", title="Push-forward of N(0,1) under h(ω) = ω²", ylim=(0, 1.2))
 _ = ax.legend()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. The Wasserstein distance
 #
 # $W_q(\mu,\nu)=\big(\inf_{\pi\in\Gamma(\mu,\nu)}\mathbf E_{(\mathbf a,\mathbf a')\sim\pi}\,d(\mathbf a,\mathbf a')^q\big)^{1/q}$:
-# the cheapest way to move the mass of $\mu$ onto $\nu$. Two exact ways to compute it between samples:
+# the cheapest way to move the mass of $\mu$ onto $\nu$ (Villani (2009)). Two exact ways to compute it between samples:
 # - in **1-D** the optimal plan matches quantiles, so $W_q$ is a *sort*;
 # - between two samples of the **same size** with equal weights the optimal plan is a permutation
 #   (`scipy.optimize.linear_sum_assignment`).
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** $W_p$ is the cost of the best transport plan; in 1-D it is computed by sorting. Its empirical
+#   version converges slowly, like $n^{-1/p}$ and worse in high dimension.
+# - **Ask:** why is a distance that sees the geometry (how far mass must move) better for training a
+#   generator than one that only sees overlap?
+# - **Misconception:** "the empirical W distance of a few samples is the distance between the
+#   distributions". It is biased and slow to converge: compare at equal sample sizes.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 rng = make_rng(0)
 u, v = rng.normal(size=300), rng.exponential(size=200)
@@ -103,7 +112,7 @@ check("symmetry W2(x, y) = W2(y, x)", abs(d_xy - d_yx) < 1e-12, d_xy)
 check("triangle inequality W2(x, w) ≤ W2(x, y) + W2(y, w)", d_xw <= d_xy + d_yw, d_xw)
 check_close("identity W2(x, x) = 0", dist.wasserstein_p(x, x), 0.0)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 a8 = make_target("8gaussians").sample_numpy(40, seed=0)
 b8 = 0.6 * make_rng(1).normal(size=(40, 2))
 w2, sigma = dist.optimal_matching(a8, b8, p=2)
@@ -115,10 +124,11 @@ _ = ax.scatter(*b8.T, color=COLORS["red"], label="ν (Gaussian)", zorder=3)
 _ = ax.set(xlabel="a₁", ylabel="a₂", title=f"Optimal transport plan, W₂ = {w2:.2f}", aspect="equal")
 _ = ax.legend(loc="upper right")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Empirical measures converge slowly
 #
-# We only see $\hat\mu_n$, $n$ samples of $\mu^\natural$. The slide's theorem: in the worst case
+# We only see $\hat\mu_n$, $n$ samples of $\mu^\natural$. The slide's theorem (sharp rates in
+# Weed and Bach (2019)): in the worst case
 # $W_1(\mu^\natural,\hat\mu_n)\gtrsim n^{-1/p}$ in dimension $p$. We measure $W_1$ between two independent
 # $n$-samples of the uniform law on $[0,1]^p$ (it decays at the same rate) and fit the log-log slope.
 
@@ -134,20 +144,22 @@ for (p, c), col in zip(curves.items(), [COLORS["blue"], COLORS["orange"], COLORS
 _ = ax.set(xlabel="sample size n", ylabel="W₁(μ̂ₙ, μ̂'ₙ)", title="Empirical W₁ vs n (dotted: n^(−1/max(p,2)))")
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("p = 1: W1 decays like n^(-1/2) (slope < -0.4)", slopes[1] < -0.4, slopes[1])
 check("p = 10: W1 decays far slower (slope > -0.2, n^(-1/10) is -0.1)", slopes[10] > -0.2, slopes[10])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Kantorovich–Rubinstein duality, IPMs and neural-network distances
+#
+# (Villani (2009) for the duality; Arora et al. (2017) for neural-network distances.)
 #
 # $$W_1(\mu,\nu)=\sup_{\mathbf d\ \text{1-Lipschitz}}\ \mathbf E_{\mu}[\mathbf d]-\mathbf E_{\nu}[\mathbf d].$$
 # The dual variable $\mathbf d$ is the **critic** (discriminator). On a finite support both sides are
 # linear programs: the primal over transport plans, the dual over the values of $\mathbf d$ at the support
 # points with $|\mathbf d(p)-\mathbf d(q)|\le\|p-q\|$. They agree.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 rng = make_rng(3)
 xs, ys = rng.normal(size=(12, 2)), rng.normal(loc=1.5, size=(9, 2))
@@ -164,7 +176,7 @@ _ = fig.colorbar(sc, ax=ax, label="optimal critic d(a)")
 _ = ax.set(xlabel="a₁", ylabel="a₂", aspect="equal",
            title="Optimal 1-Lipschitz critic: high on μ (blue), low on ν (red)")
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # An **integral probability metric** takes the sup over a class $\mathcal F$:
 # $\mathcal F(\mu,\nu)=\sup_{f\in\mathcal F}\mathbf E_\mu f-\mathbf E_\nu f$. $W_1$ is the IPM of all 1-Lipschitz
 # functions, a class no finite parameter vector describes. A **neural-network distance** uses
@@ -172,7 +184,7 @@ _ = ax.set(xlabel="a₁", ylabel="a₂", aspect="equal",
 # $$L_{\mathbf X_1,\mathbf X_2}\le\|\mathbf X_1\|_2\,\|\mathbf X_2\|_2 .$$
 # We check the bound on random networks against the largest input-gradient norm we can find.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 gen = torch_generator(0)
 ratios = []
@@ -188,7 +200,7 @@ check("Lipschitz bound on 20 random nets: max ‖∇h‖ / (‖X1‖‖X2‖) �
 # **at most** $W_1$. We estimate it by projected gradient ascent on $(\mathbf X_1,\mathbf X_2)$: a WGAN critic in
 # miniature.
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 real8 = torch.tensor(make_target("8gaussians").sample_numpy(300, seed=1))
 blob = 0.5 * torch.randn(300, 2, generator=torch_generator(2), dtype=torch.float64)
@@ -196,8 +208,10 @@ nn_dist = nets.neural_distance(real8, blob, hidden=32, steps=200, seed=0)
 w1_exact = dist.wasserstein_p(real8.numpy(), blob.numpy(), p=1)
 check("neural-network distance ≤ W1 (IPM over a smaller class)", nn_dist <= w1_exact, [nn_dist, w1_exact])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. The Dirac-GAN: the bilinear game inside every GAN
+#
+# (The example is due to Mescheder et al. (2018).)
 #
 # Data $\delta_0$, generator $\delta_\theta$, linear critic $d_\psi(a)=\psi a$. The WGAN objective is
 # $\Phi(\theta,\psi)=\mathbf E d(\text{real})-\mathbf E d(\text{fake})=-\psi\theta$, so
@@ -205,7 +219,15 @@ check("neural-network distance ≤ W1 (IPM over a smaller class)", nn_dist <= w1
 # $\min_x\max_y xy$ of lecture 07. We train it with the **same** `GameOptimizer` as a real GAN, which calls
 # the step rules of `course_lib.minimax`.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** a generator that is a point and a linear critic give the bilinear game $\min_\theta\max_\psi
+#   \psi\theta$: GDA spirals out by $(1 + \gamma^2)^{1/2}$ per step, EG and OGDA converge. Every GAN carries
+#   this game near equilibrium.
+# - **Ask:** what does this predict for a GAN trained with plain simultaneous gradient steps?
+# - **Misconception:** "GAN training oscillates because the networks are too small". The oscillation is
+#   already in the two-parameter game: it is the optimizer.
+
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 trajs = {m: dirac_trajectory(m, (1.0, 0.0), lr=0.2, steps=100) for m in ("gda", "eg", "ogda")}
 radius = {m: float(np.linalg.norm(t[-1])) for m, t in trajs.items()}
@@ -213,22 +235,22 @@ check_close("GDA spirals out: ‖z_100‖ = (1 + γ²)^50", radius["gda"], 1.04 
 check("EG converges: ‖z_100‖ < 0.2", radius["eg"] < 0.2, radius["eg"])
 check("OGDA converges: ‖z_100‖ < 0.2", radius["ogda"] < 0.2, radius["ogda"])
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig = animate({m.upper(): t[:, None, :] for m, t in trajs.items()}, n_frames=50,
               title="Dirac-GAN: generator θ vs critic ψ (equilibrium at 0)",
               xlabel="generator parameter θ", ylabel="critic parameter ψ",
               markers=[{"x": [0], "y": [0], "name": "equilibrium"}])
 fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. WGAN on 8 Gaussians: clipping, gradient penalty, spectral normalization
 #
-# The WGAN game (seed 001, eq. 16): $\min_{\mathbf x}\max_{\mathbf y}\ \mathbf E_{\hat\mu_n}d_{\mathbf y}-\mathbf E_\omega d_{\mathbf y}(h_{\mathbf x}(\omega))$
+# The WGAN game of Arjovsky et al. (2017) (EE-556 Lecture 11, eq. 16): $\min_{\mathbf x}\max_{\mathbf y}\ \mathbf E_{\hat\mu_n}d_{\mathbf y}-\mathbf E_\omega d_{\mathbf y}(h_{\mathbf x}(\omega))$
 # with $d_{\mathbf y}$ 1-Lipschitz. Three ways to (pseudo-)enforce the constraint:
 # - **weight clipping** $\mathbf y\leftarrow\mathrm{clip}(\mathbf y,[-c,c])$ after every critic step;
-# - **gradient penalty** $+\lambda\,\mathbf E_{\hat{\mathbf a}}(\|\nabla_{\mathbf a}d_{\mathbf y}(\hat{\mathbf a})\|-1)^2$ on random
+# - **gradient penalty** (Gulrajani et al. (2017)) $+\lambda\,\mathbf E_{\hat{\mathbf a}}(\|\nabla_{\mathbf a}d_{\mathbf y}(\hat{\mathbf a})\|-1)^2$ on random
 #   interpolates $\hat{\mathbf a}$ between real and fake samples;
-# - **spectral normalization**: every weight matrix divided by its top singular value.
+# - **spectral normalization** (Miyato et al. (2018)): every weight matrix divided by its top singular value.
 #
 # Small MLPs (2 hidden layers of 64), Adam, alternating updates with `n_critic` critic steps per generator
 # step. Quality: *modes covered* (≥ 1% of samples within 3σ of a centre) and the *high-quality fraction*
@@ -238,21 +260,21 @@ fig.show()
 # depends on the seed (5 to 8 in our runs, usually 8), but with every seed it puts far more samples near the
 # centres than clipping or spectral normalization, whose coverage ranges from none to nearly all modes.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 target = make_target("8gaussians", scale=2.0, std=0.05)
 common = dict(method="adam", steps=300, batch_size=256, n_critic=5, lr_g=2e-3, lr_d=5e-3, seed=0, n_snapshots=16)
 runs = {
     "clipping": train_gan(target, loss="wgan", clip=0.1, **common),
-    "gradient penalty": train_gan(target, loss="wgan-gp", gp_weight=10.0, **common),
+    "gradient penalty": train_gan(target, loss="wgan_gp", gp_weight=10.0, **common),
     "spectral norm": train_gan(target, loss="wgan", spectral=True, **common),
 }
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 quality = {name: mode_stats(run.sample(2000), target) for name, run in runs.items()}
 for name, q in quality.items():
     print(f"{name:>17}: modes {q.modes_covered}/8, high-quality fraction {q.high_quality:.2f}")
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("WGAN-GP covers at least half of the 8 modes in 300 generator steps (modes covered)",
       quality["gradient penalty"].modes_covered >= 4, quality["gradient penalty"].modes_covered)
@@ -260,25 +282,32 @@ hq = {name: q.high_quality for name, q in quality.items()}
 check("WGAN-GP has the largest high-quality fraction of the three (clipping, GP, spectral norm)",
       hq["gradient penalty"] > max(hq["clipping"], hq["spectral norm"]), list(hq.values()), digits=2)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig = animate({name: run.snapshots for name, run in runs.items()}, trail=False,
               title="Generator samples during training", xlabel="a₁", ylabel="a₂", xlim=(-3, 3), ylim=(-3, 3),
               markers=[{"x": target.centers[:, 0], "y": target.centers[:, 1], "name": "modes", "size": 10}])
 fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 6. The vanilla GAN and mode collapse
 #
-# Goodfellow et al.'s game (seed 001, eq. 19) with $d_{\mathbf y}=\sigma(\text{logit})$:
+# The game of Goodfellow et al. (2014) (EE-556 Lecture 11, eq. 19) with $d_{\mathbf y}=\sigma(\text{logit})$:
 # $\min_{\mathbf x}\max_{\mathbf y}\ \mathbf E\log d_{\mathbf y}(\mathbf a)+\mathbf E\log(1-d_{\mathbf y}(h_{\mathbf x}(\omega)))$;
-# at the optimal critic the generator minimises the Jensen–Shannon divergence. JSD is constant
+# at the optimal critic the generator minimises the Jensen–Shannon divergence (the game's value is
+# $2\,\mathrm{JSD}(\mu\|\nu) - \log 4$, with $\mu = \hat\mu_n$ and $\nu = h_{\mathbf x}\#p_\Omega$).
+#
+# **Note (correction of a slide).** The slide writes $\mathrm{JSD}(\mu\|\nu) = \tfrac12 D(\mu\|\nu) + \tfrac12 D(\nu\|\mu)$:
+# that is the symmetrised Kullback–Leibler divergence, which is infinite for distributions with disjoint supports.
+# The Jensen–Shannon divergence compares each distribution with their **mixture** $m = \tfrac12(\mu + \nu)$:
+# $$\mathrm{JSD}(\mu\|\nu) = \tfrac12 D(\mu\|m) + \tfrac12 D(\nu\|m),\qquad 0 \le \mathrm{JSD} \le \log 2 .$$
+# We use this definition. JSD is constant
 # ($\log 2$) between distributions with disjoint supports, so its gradient says little about *where* the
 # missing modes are. We use the usual non-saturating generator loss
 # $-\mathbf E\log d_{\mathbf y}(h_{\mathbf x}(\omega))$
 # (same fixed points, stronger gradients early on) and let the generator move faster than the
 # discriminator (Adam, $\gamma_G=3\gamma_D$, simultaneous steps, 1000 steps). Then the generator puts all its
 # mass wherever the discriminator currently says "real"; the discriminator learns that this mode is fake,
-# and the generator **hops** to another one (Metz et al. 2017, Fig. 1). That is **mode collapse**.
+# and the generator **hops** to another one (Metz et al. (2017), Fig. 1). That is **mode collapse**.
 #
 # We count two things per snapshot: the modes *covered* (as in section 5), and the modes that are the
 # nearest centre of at least 5% of the samples (no quality radius: where the mass is), plus which mode
@@ -288,7 +317,14 @@ fig.show()
 # time, for some it spreads over four or five modes late in training; but even then a single mode holds
 # close to half of the samples, far above the target's 1/8. The claims below state what holds for every seed.
 
-# %%
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** on 8 Gaussians the vanilla GAN puts its mass on a few modes and hops from one to another during
+#   training; the Lipschitz critics of WGAN cover more modes.
+# - **Ask:** why does the generator hop instead of spreading over all modes?
+# - **Misconception:** "mode collapse is a local minimum". It is a cycle of the game: the critic chases the
+#   generator's current modes.
+
+# %% slideshow={"slide_type": "subslide"}
 vanilla = train_gan(target, loss="nonsaturating", method="adam", steps=1000, batch_size=128,
                     lr_g=3e-3, lr_d=1e-3, seed=0, n_snapshots=11)
 
@@ -321,7 +357,7 @@ for ax in axes[:, 0]:
 _ = fig.suptitle("Vanilla GAN: the samples bunch up near a few modes and hop (×: the 8 modes; "
                  "title: the mode with the most samples)")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
 for (name, run), col in zip(pair.items(), [COLORS["red"], COLORS["blue"]]):
     frac = run.snapshot_steps[1:] / run.snapshot_steps[-1]
@@ -330,7 +366,7 @@ _ = ax.set(xlabel="fraction of training", ylabel="modes with ≥ 5% of the sampl
            title="Where the generator's mass is during training", ylim=(0, 8.5))
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 check("vanilla GAN: its most-populated mode holds ≥ 0.3 of the samples on average over the snapshots "
       "(target: 1/8)", top_share.mean() >= 0.3, top_share.mean())
@@ -340,27 +376,27 @@ check("it hops: its most-populated mode changes, ≥ 3 different modes over trai
 check("WGAN-GP at the end: mass on ≥ 7 modes", near["WGAN-GP"][-1].modes_covered >= 7,
       near["WGAN-GP"][-1].modes_covered)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig = animate({"vanilla GAN": vanilla.snapshots}, trail=False, title="Vanilla GAN samples during training",
               xlabel="a₁", ylabel="a₂", xlim=(-3, 3), ylim=(-3, 3),
               markers=[{"x": target.centers[:, 0], "y": target.centers[:, 1], "name": "modes", "size": 10}])
 fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "slide"}
 # ## 7. The optimizer matters: Adam vs extragradient vs SEG+
 #
-# Seed 000 ("GANs with SEG+") compares GAN training by Adam, stochastic extragradient and SEG+. With
+# The non-zero-sum talk ("GANs with SEG+") compares GAN training by Adam, stochastic extragradient and SEG+. With
 # $z=(\mathbf x,\mathbf y)$ and $V(z)=[\nabla_{\mathbf x}L_G,\nabla_{\mathbf y}L_D]$, each method is one line:
-# - EG: $\bar z=z-\gamma V(z,\xi)$, $z^+=z-\gamma V(\bar z,\bar\xi)$;
+# - EG (Korpelevich (1976)): $\bar z=z-\gamma V(z,\xi)$, $z^+=z-\gamma V(\bar z,\bar\xi)$;
 # - SEG+: $\bar z=z-\gamma V(z,\xi)$, $z^+=z-\alpha_k\gamma V(\bar z,\bar\xi)$ with $\alpha_k\downarrow0$
-#   (Pethick et al. 2023): the extrapolation step stays large, the update step shrinks the noise.
+#   (Pethick et al. (2023c)): the extrapolation step stays large, the update step shrinks the noise.
 #
 # Extragradient methods use two gradient evaluations per step, so we compare them at the **same number
 # of gradient evaluations**. The game: WGAN loss with a spectrally normalized critic (Lipschitz by
 # construction, no penalty); Adam is the alternating run of section 5 (5 critic steps per generator step),
 # EG and SEG+ take plain simultaneous steps $\gamma=0.2$ on both players through `GameOptimizer`.
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 budget = 1200                                   # gradient evaluations for every method
 game = dict(loss="wgan", spectral=True, batch_size=256, seed=0, n_snapshots=16)
 opt_runs = {
@@ -370,7 +406,7 @@ opt_runs = {
                       seg_alpha0=1.0, seg_k0=100.0, **game),
 }
 
-# %%
+# %% slideshow={"slide_type": "skip"}
 n_vis = opt_runs["EG"].snapshots.shape[1]
 floor = w2_floor(target, n_vis)
 print(f"after {budget} gradient evaluations (W2 floor, target vs itself: {floor:.2f})")
@@ -379,17 +415,18 @@ for name, run in opt_runs.items():
     q = mode_stats(s, target)
     print(f"{name:>5}: modes {q.modes_covered}/8, high-quality {q.high_quality:.2f}, W2 {w2_to_target(s, target):.2f}")
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots()
-for (name, run), col in zip(opt_runs.items(), [color("adam"), color("eg"), color("seg+")]):
+for (name, run), col, style in zip(opt_runs.items(), [color("adam"), color("eg"), color("seg+")],
+                                   ["o-", "D--", "s:"]):  # the markers and line styles of the animations
     keep = run.snapshot_evals <= budget
     w2s = [w2_to_target(s, target) for s in run.snapshots[keep]]
-    _ = ax.plot(run.snapshot_evals[keep], w2s, "o-", color=col, label=name)
+    _ = ax.plot(run.snapshot_evals[keep], w2s, style, color=col, label=name, ms=5)
 _ = ax.axhline(floor, color=COLORS["gray"], ls=":", label="floor (target vs itself)")
 _ = ax.set(xlabel="gradient evaluations", ylabel="W₂(generated, target)", title="Same budget, three game optimizers")
 _ = ax.legend()
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 grid = np.arange(0, budget + 1, 240)            # the same costs for every method
 fig = animate({name: np.stack([run.snapshot_at(e) for e in grid]) for name, run in opt_runs.items()}, trail=False,
               title="Generator samples: Adam vs EG vs SEG+", xlabel="a₁", ylabel="a₂", xlim=(-3, 3), ylim=(-3, 3),
@@ -397,7 +434,12 @@ fig = animate({name: np.stack([run.snapshot_at(e) for e in grid]) for name, run 
 fig.show()
 
 # %% [markdown]
-# ## Take-aways
+# Ready to practise? The [exercises of this lecture](exercises/06_gans_and_wasserstein.ipynb) have you compute $W_1$
+# by sorting and the JSD with the mixture, write a critic that attains $W_1$ and the WGAN-GP penalty, and predict
+# the Dirac-GAN under GDA, with a checker that says what is wrong.
+
+# %% [markdown] slideshow={"slide_type": "slide"}
+# ## Take-aways (what to remember)
 #
 # - A GAN is the KR dual of a Wasserstein projection: the critic is the dual variable, and what we can
 #   compute (a Lipschitz-constrained network) is a *neural-network distance*, weaker than $W_1$.
@@ -411,3 +453,51 @@ fig.show()
 # - Even the Dirac-GAN rotates: simultaneous GDA spirals out, EG and OGDA converge (lecture 07).
 # - Next: lecture 07 studies these dynamics on $\min_x\max_y xy$ and beyond; the GPU lab trains a WGAN on
 #   CIFAR-10 with the same losses and `GameOptimizer`.
+
+# %% [markdown] slideshow={"slide_type": "skip"}
+# ## References
+#
+# <!-- references: arjovsky2017wgan arora2017generalization cevher2022ee556 cevher2024nonzero_talk
+# goodfellow2014gan gulrajani2017wgangp korpelevich1976extragradient mescheder2018convergence
+# metz2017unrolled miyato2018sn pethick2023stochastic villani2009optimal weed2019sharp -->
+#
+# - **Arjovsky et al. (2017)**. Martin Arjovsky, Soumith Chintala, Léon Bottou. *Wasserstein generative
+#   adversarial networks*. International Conference on Machine Learning (ICML), pp. 214–223, 2017.
+#   [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# - **Arora et al. (2017)**. Sanjeev Arora, Rong Ge, Yingyu Liang, Tengyu Ma, Yi Zhang. *Generalization and
+#   equilibrium in generative adversarial nets (GANs)*. International Conference on Machine Learning (ICML),
+#   2017. [arXiv:1703.00573](https://arxiv.org/abs/1703.00573)
+# - **Cevher, Adversarial training should be cast as a non-zero sum game (LIONS talk, 2024)**. Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero sum game*. Invited talk (slides), Laboratory
+#   for Information and Inference Systems (LIONS), EPFL, 2024. [lions.epfl.ch](https://lions.epfl.ch)
+# - **EE-556 Mathematics of Data, Lecture 11 (Cevher, EPFL, 2022)**. Volkan Cevher. *Mathematics of Data:
+#   From Theory to Computation, Lecture 11: Adversarial machine learning and generative adversarial
+#   networks*. EE-556 course slides, EPFL, 2022. Fall 2022. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Goodfellow et al. (2014)**. Ian J. Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David
+#   Warde-Farley, Sherjil Ozair, Aaron Courville, Yoshua Bengio. *Generative adversarial nets*. Advances in
+#   Neural Information Processing Systems (NeurIPS), 2014.
+#   [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - **Gulrajani et al. (2017)**. Ishaan Gulrajani, Faruk Ahmed, Martin Arjovsky, Vincent Dumoulin, Aaron C.
+#   Courville. *Improved training of Wasserstein GANs*. Advances in Neural Information Processing Systems
+#   (NeurIPS), 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# - **Korpelevich (1976)**. Galina M. Korpelevich. *The extragradient method for finding saddle points and
+#   other problems*. Matecon 12, pp. 747–756, 1976.
+#   [scholar.google.com](https://scholar.google.com/scholar?q=%22The+extragradient+method+for+finding+saddle+points+and+other+problems%22)
+# - **Mescheder et al. (2018)**. Lars Mescheder, Andreas Geiger, Sebastian Nowozin. *Which training methods
+#   for GANs do actually converge?*. International Conference on Machine Learning (ICML), 2018.
+#   [arXiv:1801.04406](https://arxiv.org/abs/1801.04406)
+# - **Metz et al. (2017)**. Luke Metz, Ben Poole, David Pfau, Jascha Sohl-Dickstein. *Unrolled generative
+#   adversarial networks*. International Conference on Learning Representations (ICLR), 2017.
+#   [arXiv:1611.02163](https://arxiv.org/abs/1611.02163)
+# - **Miyato et al. (2018)**. Takeru Miyato, Toshiki Kataoka, Masanori Koyama, Yuichi Yoshida. *Spectral
+#   normalization for generative adversarial networks*. International Conference on Learning Representations
+#   (ICLR), 2018. [arXiv:1802.05957](https://arxiv.org/abs/1802.05957)
+# - **Pethick et al. (2023c)**. Thomas Pethick, Olivier Fercoq, Puya Latafat, Panagiotis Patrinos, Volkan
+#   Cevher. *Solving stochastic weak Minty variational inequalities without increasing batch size*.
+#   International Conference on Learning Representations (ICLR), 2023.
+#   [openreview.net/forum?id=ejR4E1jaH9k](https://openreview.net/forum?id=ejR4E1jaH9k)
+# - **Villani (2009)**. Cédric Villani. *Optimal Transport: Old and New*. Springer, 2009.
+#   [doi:10.1007/978-3-540-71050-9](https://doi.org/10.1007/978-3-540-71050-9)
+# - **Weed and Bach (2019)**. Jonathan Weed, Francis Bach. *Sharp asymptotic and finite-sample rates of
+#   convergence of empirical measures in Wasserstein distance*. Bernoulli 25(4A), pp. 2620–2648, 2019.
+#   [arXiv:1707.00087](https://arxiv.org/abs/1707.00087)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_lib.data.digits import load_digits
-from course_lib.models.small import CNN, MLP
+from course_lib.models import CNN, MLP, ForwardCounter
 from course_lib.robust.attacks import NORMS, beta_attack, fgsm, linear_worst_case, pga, pgd, project_l1_ball
 from course_lib.robust.losses import attack_objective, margin
 
@@ -81,7 +81,7 @@ def test_linear_model_worst_case_identity(norm):
 
 
 def test_fgsm_is_one_pga_step_with_large_step(trained):
-    """Seed 001: with η⁰ = 0 and α|∇f(0)|_i > ε for all i, clip(α∇f(0), [−ε, ε]) = ε·sign ∇f(0).
+    """EE-556 Lecture 11: with η⁰ = 0 and α|∇f(0)|_i > ε for all i, clip(α∇f(0), [−ε, ε]) = ε·sign ∇f(0).
 
     The smallest |∇f(0)_i| is rounding noise (~1e-9 against a median ~1e-2; its value changes with the
     thread count), so α is derived from the gradient the attacks themselves compute: the library's
@@ -132,7 +132,7 @@ def test_restarts_never_hurt_and_targeted_reaches_target(trained):
 
 def test_margin_maximiser_flips_label_whenever_possible():
     """Random linear models, ℓ∞: BETA misclassifies x exactly when max_{j≠y}[(w_j−w_y)ᵀx + b_j − b_y
-    + ε‖w_j − w_y‖₁] > 0, i.e. whenever the 0-1 loss can be raised (research adversarial.md §5.2)."""
+    + ε‖w_j − w_y‖₁] > 0, i.e. whenever the 0-1 loss can be raised (dual norms)."""
     torch.manual_seed(3)
     n, d, K, eps = 300, 20, 5, 0.1
     model = torch.nn.Linear(d, K).double()
@@ -166,16 +166,12 @@ def test_attacks_leave_model_untouched(trained):
 
 def test_one_forward_backward_per_step(trained):
     model, x, y = trained
-    calls = []
-    handle = model.register_forward_hook(lambda *args: calls.append(1))
-    try:
+    with ForwardCounter(model) as c:
         pgd(model, x, y, 0.1, steps=7)
-        assert len(calls) == 7
-        calls.clear()
+    assert (c.calls, c.examples) == (7, 7 * len(x))
+    with ForwardCounter(model) as c:
         fgsm(model, x, y, 0.1)
-        assert len(calls) == 1
-    finally:
-        handle.remove()
+    assert (c.calls, c.examples) == (1, len(x))
 
 
 def test_attacks_run_under_autocast_and_no_grad(trained):

@@ -17,6 +17,7 @@ from torch import nn
 from course_lib.models.small import CNN, MLP
 from course_lib.robust import (
     ABSTAIN,
+    ROBUSTNESS_LEVELS,
     IBPTraining,
     binomial_two_sided_p,
     certified,
@@ -24,6 +25,7 @@ from course_lib.robust import (
     certified_accuracy_curve,
     clopper_pearson_lower,
     crown_bounds,
+    envelope_map,
     exhaustive_robust,
     ibp_bounds,
     ibp_loss,
@@ -32,6 +34,7 @@ from course_lib.robust import (
     margin_spec,
     noise_counts,
     relu_mlp_layers,
+    robustness_status,
     smoothed_certify,
     smoothed_predict,
     smoothing_radius,
@@ -139,9 +142,53 @@ def test_exhaustive_search_agrees_with_verification():
     assert torch.equal(exhaustive_robust(linear, x, y, 0.05, n_grid=2), certified(linear, x, y, 0.05))
 
 
+def test_envelope_map_keeps_the_prediction_and_stays_in_the_ball():
+    """On the grid, every point of the envelope ∩ ball keeps f(x₀); with a small ε the envelope covers
+    the ball (x₀ is verified there), and the grid spans (1 + margin)·ε around x₀."""
+    net = random_mlp(1, 2, (16, 16), 3)
+    x0 = torch.tensor([[0.5, 0.7]])
+    for eps in (0.02, 0.3):
+        m = envelope_map(net, x0, eps, n=41, margin=0.5)
+        assert m.x1.shape == m.x2.shape == m.same_class.shape == m.in_envelope.shape == (41, 41)
+        assert m.x1.min() == pytest.approx(0.5 - 1.5 * eps) and m.x2.max() == pytest.approx(0.7 + 1.5 * eps)
+        assert bool((m.same_class | ~m.in_envelope).all())
+        ball = (np.abs(m.x1 - 0.5) <= eps) & (np.abs(m.x2 - 0.7) <= eps)
+        assert bool((ball | ~m.in_envelope).all())
+        if bool(certified(net, x0, net(x0).argmax(1), eps, domain=None)):
+            assert bool(m.in_envelope[ball].all())
+
+
+def test_robustness_status_is_the_strongest_statement():
+    t, f = True, False
+    rows = [(t, t, t, t), (f, t, t, t), (f, f, t, t), (f, f, f, t), (f, f, f, f)]
+    ibp, crown, true, pgd = (torch.tensor(col) for col in zip(*rows))
+    assert robustness_status(ibp, crown, true, pgd).tolist() == [4, 3, 2, 1, 0]
+    assert len(ROBUSTNESS_LEVELS) == 5 and ROBUSTNESS_LEVELS[4] == "verified by IBP"
+
+
+def test_certification_figures_draw_results():
+    """viz.certify draws what robust computed (status levels, an envelope map, accuracy curves)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course_lib.viz import certify as V
+
+    net = random_mlp(1, 2, (16, 16), 3)
+    fig, axes = plt.subplots(1, 3)
+    V.plot_status_map(axes[0], np.arange(25).reshape(5, 5) % 5, (0, 1, 0, 1), title="status")
+    V.plot_envelope(axes[1], envelope_map(net, torch.tensor([[0.5, 0.7]]), 0.1, n=21))
+    V.plot_accuracy_curves(axes[2], np.array([0.0, 0.1]), {"IBP": np.array([1.0, 0.5]),
+                                                           "PGD-10": np.array([1.0, 0.8])})
+    assert [len(ax.get_legend().get_texts()) for ax in axes] == [5, 3, 2]
+    assert axes[1].get_title() == "ε = 0.1"
+    plt.close(fig)
+
+
 # ---------------------------------------------------------------- tightness
 def test_crown_tighter_than_ibp_on_the_research_net():
-    """research §4.4: random 2-16-16-3 MLP, ε ∈ {0.01, 0.1, 0.3}: CROWN width ≤ IBP width."""
+    """A random 2-16-16-3 MLP, ε ∈ {0.01, 0.1, 0.3}: CROWN width ≤ IBP width."""
     for seed in range(5):
         net = random_mlp(seed, 2, (16, 16), 3)
         x = torch.rand(8, 2, generator=torch.Generator().manual_seed(seed))
@@ -168,7 +215,7 @@ def test_adaptive_slope_can_be_looser_than_ibp():
 
 def test_linear_model_bounds_are_exact():
     """Linear model: min over B∞(x, ε) of (w_y − w_j)ᵀx′ + b_y − b_j
-    = (w_y − w_j)ᵀx + b_y − b_j − ε‖w_y − w_j‖₁ (research §5.2)."""
+    = (w_y − w_j)ᵀx + b_y − b_j − ε‖w_y − w_j‖₁ (dual norms)."""
     torch.manual_seed(0)
     net = nn.Sequential(nn.Flatten(), nn.Linear(5, 4))
     x, y, eps = torch.rand(6, 5), torch.tensor([0, 1, 2, 3, 0, 1]), 0.2
@@ -253,7 +300,7 @@ def test_certified_training_plugs_into_fit():
 @pytest.mark.parametrize(("n_a", "n", "radius"), [(100_000, 100_000, 3.8115), (99_000, 100_000, 2.2900),
                                                   (9_900, 10_000, 2.2124)])
 def test_clopper_pearson_radius_table(n_a, n, radius):
-    """research §4.4: radius/σ = Φ⁻¹(Beta.ppf(α; n_A, n − n_A + 1)) at α = 0.001."""
+    """radius/σ = Φ⁻¹(Beta.ppf(α; n_A, n − n_A + 1)) at α = 0.001."""
     p = clopper_pearson_lower(n_a, n, 0.001)
     assert float(smoothing_radius(p, sigma=1.0)) == pytest.approx(radius, abs=5e-5)
 
@@ -302,7 +349,7 @@ class HalfSpace(nn.Module):
 
 
 def test_certify_constant_classifier_matches_closed_form():
-    """n_A = n: p̲_A = α^{1/n} and R = σΦ⁻¹(α^{1/n}) (research §5.6)."""
+    """n_A = n: p̲_A = α^{1/n} and R = σΦ⁻¹(α^{1/n}) (Cohen et al. (2019))."""
     x = torch.zeros(4, 3)
     pred, radius = smoothed_certify(Constant(2), x, 0.25, n0=10, n=200, alpha=0.001, batch_size=64)
     assert pred.tolist() == [2] * 4

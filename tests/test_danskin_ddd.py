@@ -6,12 +6,12 @@ from torch import nn
 
 from course_lib.danskin.ddd import (
     DDi,
-    ForwardCounter,
     compare_descent,
     ddd_direction,
     parameter_gradients,
     robust_loss,
 )
+from course_lib.models import ForwardCounter
 from course_lib.robust.base import Method
 
 

@@ -69,7 +69,7 @@ def test_min_norm_point_matches_slsqp(m, p):
     y_ref = slsqp_simplex_qp(G @ G.T)
     assert np.linalg.norm(hull.w) == pytest.approx(np.linalg.norm(G.T @ y_ref), abs=1e-6)
     assert hull.weights.sum() == pytest.approx(1.0) and np.all(hull.weights >= 0)
-    # optimality: ⟨w, g_i⟩ ≥ ‖w‖² for every i (research §5.3), up to the gap
+    # optimality: ⟨w, g_i⟩ ≥ ‖w‖² for every i (optimality of the min-norm point), up to the gap
     assert np.min(G @ hull.w) - hull.w @ hull.w >= -hull.gap - 1e-12
     assert hull.gap <= 1e-10 * (hull.w @ hull.w) + 1e-12 * np.linalg.eigvalsh(G @ G.T)[-1]
 

@@ -1,4 +1,4 @@
-"""The non-smooth adversarial loss landscape of Liu et al. (NeurIPS 2020), seed 004."""
+"""The non-smooth adversarial loss landscape of Liu et al. (2020)."""
 
 import numpy as np
 import pytest
@@ -27,7 +27,7 @@ def test_worst_perturbation_attains_the_max_and_jumps_at_zero():
     theta, eps = np.linspace(-3, 3, 61), 0.6
     Delta = worst_perturbation_1d(theta, eps)
     np.testing.assert_allclose(np.logaddexp(0, theta * Delta), adversarial_logistic_1d(theta, eps))
-    assert worst_perturbation_1d(np.array([0.0]), eps)[0] == -eps  # Δ = −ε for θ ≤ 0 (seed 004)
+    assert worst_perturbation_1d(np.array([0.0]), eps)[0] == -eps  # Δ = −ε for θ ≤ 0
 
 
 @settings(max_examples=40, deadline=None)

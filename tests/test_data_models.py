@@ -56,8 +56,8 @@ def test_models_have_no_batchnorm_and_check_arguments():
         assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules())
     with pytest.raises(ValueError, match="activation"):
         CNN(activation="tanh")
-    with pytest.raises(ValueError, match="n_classes"):
-        MLP(n_classes=1)
+    with pytest.raises(ValueError, match="num_classes"):
+        MLP(num_classes=1)
 
 
 def test_cnn_learns_digits_in_seconds():
@@ -92,8 +92,8 @@ def test_inject_features_is_a_fixed_class_pattern_in_the_unit_box():
 
 
 @pytest.mark.parametrize("kwargs, name", [({"beta": 0.6}, "beta"), ({"beta": -0.1}, "beta"),
-                                          ({"beta": 0.2, "n_classes": 1}, "n_classes"),
-                                          ({"beta": 0.2, "n_classes": 5}, "y")])
+                                          ({"beta": 0.2, "num_classes": 1}, "num_classes"),
+                                          ({"beta": 0.2, "num_classes": 5}, "y")])
 def test_inject_features_bad_arguments(kwargs, name):
     x, y, _, _ = load_digits()
     with pytest.raises(ValueError, match=name):

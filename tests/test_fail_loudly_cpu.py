@@ -51,7 +51,7 @@ def test_beta_at_takes_the_number_of_classes_once_without_a_batch_of_one():
     for given in (7, None):
         model = _net(7)
         calls = _record_forwards(model)
-        method = BETAAT(0.1, 0.05, steps=1, n_classes=given)
+        method = BETAAT(0.1, 0.05, steps=1, num_classes=given)
         opt = torch.optim.SGD(model.parameters(), lr=0.01)
         x, y = torch.rand(6, 3, 2, 2), torch.randint(0, 7, (6,))
         model.train()
@@ -60,7 +60,7 @@ def test_beta_at_takes_the_number_of_classes_once_without_a_batch_of_one():
             before = len(calls)
             method.step(model, x, y, opt)
             per_step.append(len(calls) - before)
-        assert method.n_classes == 7
+        assert method.num_classes == 7
         assert all(n > 1 for n, training, _ in calls if training)        # no batch-of-one train forward
         if given:
             assert per_step[0] == per_step[1] == per_step[2]

@@ -18,7 +18,7 @@ from course_lib.robust.fast_at import (
     NFGSM,
     GradAlign,
 )
-from course_lib.robust.methods import Standard
+from course_lib.robust.methods import AdversarialMethod
 from course_lib.robust.metrics import linearity_error, robust_evaluator
 from course_lib.robust.training import fit
 
@@ -120,10 +120,54 @@ def test_fgsm_rs_makes_a_digits_cnn_more_robust():
     x_train, y_train, x_test, y_test = load_digits()
     evaluate = robust_evaluator(0.1, steps=10, alpha=0.1 / 4, fgsm=True)
     results = {}
-    for method in (Standard(), FGSMRS(0.1)):
+    for method in (AdversarialMethod(), FGSMRS(0.1)):
         torch.manual_seed(0)
         history = fit(CNN(), method, (x_train, y_train), (x_test, y_test), epochs=10, lr=0.1,
                       eval_fn=evaluate, progress=False)
         results[method.name] = history.last
     assert results["FGSM-RS"]["pgd"] > results["ERM"]["pgd"] + 0.15
     assert results["ERM"]["pgd"] <= results["ERM"]["fgsm"] <= results["ERM"]["clean"]
+
+
+@pytest.mark.parametrize(("method", "forwards"), [(FGSMRS(0.1), 2), (NFGSM(0.1), 2), (GradAlign(0.1), 3)],
+                         ids=lambda v: getattr(v, "name", str(v)))
+def test_single_step_methods_perturb_through_the_attack_kernel(method, forwards, batch, monkeypatch):
+    """The single step goes through robust.attacks (ascend / input_gradient), with no extra pass: one
+    forward for the attack, one for the loss (GradAlign: one more, the double-backprop gradient)."""
+    import course_lib.robust.fast_at as fa
+
+    model, x, y = batch
+    used = []
+    def counted(name):
+        real = getattr(fa, name)
+
+        def call(*args, **kwargs):
+            used.append(name)
+            return real(*args, **kwargs)
+        return call
+
+    for name in ("ascend", "input_gradient"):
+        monkeypatch.setattr(fa, name, counted(name))
+    count = []
+    handle = model.register_forward_hook(lambda *_: count.append(1))
+    try:
+        method.loss(model, x, y)
+    finally:
+        handle.remove()
+    assert used and len(count) == forwards
+
+
+def test_n_fgsm_is_not_projected_and_fgsm_rs_is():
+    torch.manual_seed(0)
+    model = MLP(in_features=16, hidden=(32,), activation="softplus")
+    x, y = torch.full((64, 1, 4, 4), 0.5), torch.randint(0, 10, (64,))
+    seen = []
+    handle = model.register_forward_pre_hook(lambda m, inp: seen.append(inp[0].detach()))
+    for method in (FGSMRS(0.1), NFGSM(0.1, k=2.0)):
+        seen.clear()
+        method.loss(model, x, y)
+        dist = float((seen[-1] - x).abs().max())
+        assert dist <= (0.1 if isinstance(method, FGSMRS) else 0.3) + 1e-6
+        if isinstance(method, NFGSM):
+            assert dist > 0.1                       # beyond the ε-ball: no projection
+    handle.remove()

@@ -1,7 +1,10 @@
-"""Wasserstein distances, KR duality and push-forward measures (course_lib.gans.distances / pushforward)."""
+"""Wasserstein distances (1-D, sliced, matching), KR duality, the Fréchet distance and push-forward measures
+(course_lib.gans.distances / pushforward)."""
 
 import numpy as np
 import pytest
+import scipy.linalg
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -103,3 +106,77 @@ def test_bad_arguments_name_the_parameter(call, name):
 def test_nan_input_rejected():
     with pytest.raises(ValueError, match="'u'"):
         dist.wasserstein_1d([np.nan], [1.0])
+
+
+def _gaussian_features(n: int = 400, d: int = 6, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)) @ rng.normal(size=(d, d))
+
+
+def test_frechet_identical_sets_is_zero():
+    f = _gaussian_features()
+    assert dist.frechet_distance(f, f) == pytest.approx(0.0, abs=1e-8)
+
+
+def test_frechet_shift_adds_squared_norm_of_shift():
+    f = _gaussian_features()
+    shift = np.linspace(-1, 2, f.shape[1])
+    assert dist.frechet_distance(f, f + shift) == pytest.approx(float(shift @ shift), rel=1e-8)
+
+
+def test_frechet_matches_matrix_square_root_formula():
+    fa, fb = _gaussian_features(seed=1), 1.5 * _gaussian_features(seed=2) + 0.3
+    mu_a, s_a = fa.mean(0), np.cov(fa, rowvar=False)
+    mu_b, s_b = fb.mean(0), np.cov(fb, rowvar=False)
+    ref = np.sum((mu_a - mu_b) ** 2) + np.trace(s_a + s_b - 2 * scipy.linalg.sqrtm(s_a @ s_b).real)
+    assert dist.frechet_distance(fa, fb) == pytest.approx(ref, rel=1e-7)
+
+
+def test_frechet_grows_with_the_shift():
+    f = _gaussian_features()
+    d = [dist.frechet_distance(f, f + c) for c in (0.0, 0.5, 1.0, 2.0)]
+    assert d == sorted(d) and d[0] < 1e-8 < d[1]
+
+
+def test_sliced_wasserstein_identical_is_zero_and_shift_is_larger():
+    x = torch.rand(64, 3, 8, 8)
+    assert dist.sliced_wasserstein(x, x) == pytest.approx(0.0, abs=1e-12)
+    d = [dist.sliced_wasserstein(x, x + c) for c in (0.05, 0.1, 0.3)]
+    assert 0 < d[0] < d[1] < d[2]
+
+
+def test_sliced_wasserstein_of_a_translation_is_exact():
+    """A translation by s moves each projection by ⟨θ, s⟩, so SW_2² = mean_θ ⟨θ, s⟩² ≈ ‖s‖² / d."""
+    x = np.random.default_rng(0).normal(size=(50, 20))
+    s = np.full(20, 0.5)
+    sw = dist.sliced_wasserstein(x, x + s, n_projections=2000, p=2)
+    assert sw == pytest.approx(np.linalg.norm(s) / np.sqrt(20), rel=0.05)
+
+
+def test_sliced_wasserstein_in_one_dimension_is_scipy_w1_for_unequal_sizes():
+    rng = np.random.default_rng(3)
+    u, v = rng.normal(size=(37, 1)), rng.exponential(size=(23, 1))
+    ref = stats.wasserstein_distance(u[:, 0], v[:, 0])
+    assert dist.sliced_wasserstein(u, v, n_projections=3, p=1) == pytest.approx(ref, rel=1e-10)
+
+
+def test_quality_distances_name_the_parameter():
+    x = np.zeros((4, 3))
+    with pytest.raises(ValueError, match="n_projections"):
+        dist.sliced_wasserstein(x, x, n_projections=0)
+    with pytest.raises(ValueError, match="'y'"):
+        dist.sliced_wasserstein(x, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="features_b"):
+        dist.frechet_distance(x, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="features_a"):
+        dist.frechet_distance(np.zeros((1, 3)), x)
+
+
+def test_one_dimension_kernel_serves_wasserstein_1d_and_sliced_on_tensors():
+    """SW on a line is W_p on that line (every unit θ is ±1), for numpy arrays and torch tensors alike."""
+    rng = np.random.default_rng(4)
+    u, v = rng.normal(size=(30, 1)), rng.normal(size=(41, 1)) + 0.5
+    w2 = dist.wasserstein_1d(u[:, 0], v[:, 0], p=2)
+    assert dist.sliced_wasserstein(u, v, n_projections=5, p=2) == pytest.approx(w2, rel=1e-12)
+    assert dist.sliced_wasserstein(torch.from_numpy(u), torch.from_numpy(v), n_projections=5,
+                                   p=2) == pytest.approx(w2, rel=1e-12)

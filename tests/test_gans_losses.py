@@ -37,7 +37,7 @@ def test_gradient_penalty_works_on_image_shaped_inputs():
     real, fake = torch.randn(5, 3, 8, 8), torch.randn(5, 3, 8, 8)
     gp = losses.gradient_penalty(critic, real, fake)
     assert gp.ndim == 0 and gp.item() >= 0
-    loss = losses.critic_loss("wgan-gp", critic, real, fake)
+    loss = losses.critic_loss("wgan_gp", critic, real, fake)
     loss.backward()
     assert all(p.grad is not None for p in critic.parameters())
 
@@ -139,7 +139,7 @@ Z22 = torch.zeros(2, 2)
 @pytest.mark.parametrize("call, name", [
     (lambda: losses.critic_loss("wasserstein", nn.Linear(2, 1), Z22, Z22), "kind"),
     (lambda: losses.generator_loss("bce", nn.Linear(2, 1), Z22), "kind"),
-    (lambda: losses.critic_loss("wgan-gp", nn.Linear(2, 1), Z22, Z22, gp_weight=-1), "gp_weight"),
+    (lambda: losses.critic_loss("wgan_gp", nn.Linear(2, 1), Z22, Z22, gp_weight=-1), "gp_weight"),
     (lambda: losses.interpolate(torch.zeros(2, 2), torch.zeros(3, 2)), "fake"),
     (lambda: losses.clip_weights_(nn.Linear(2, 1), 0.0), "c"),
     (lambda: nets.mlp(2, 1, hidden=0), "hidden"),

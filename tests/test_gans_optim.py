@@ -72,9 +72,9 @@ def test_weight_clipping_in_the_optimizer_keeps_critic_in_box():
     assert run.grad_evals == 15 * 3
 
 
-@pytest.mark.parametrize("method", optim.METHODS)
+@pytest.mark.parametrize("method", optim.GAME_METHODS)
 def test_training_is_deterministic_under_a_seed(method):
-    kw = dict(loss="wgan-gp", method=method, steps=6, batch_size=16, hidden=8, n_snapshots=3, n_vis=10,
+    kw = dict(loss="wgan_gp", method=method, steps=6, batch_size=16, hidden=8, n_snapshots=3, n_vis=10,
               lr_g=1e-2, lr_d=1e-2)
     a, b = train_gan(targets.make_target(), seed=3, **kw), train_gan(targets.make_target(), seed=3, **kw)
     c = train_gan(targets.make_target(), seed=4, **kw)
@@ -152,7 +152,7 @@ def test_conv_nets_channels_last_gradient_penalty_and_exact_resume(method):
     def closure_for(G, D):
         def closure():
             fake = G(w).contiguous(memory_format=torch.channels_last)
-            return generator_loss("wgan-gp", D, fake), critic_loss("wgan-gp", D, real, fake)
+            return generator_loss("wgan_gp", D, fake), critic_loss("wgan_gp", D, real, fake)
         return closure
 
     G, D, opt = build()

@@ -39,7 +39,7 @@ def test_accuracy_and_predict():
 
 def test_robust_accuracy_of_a_linear_model_matches_the_closed_form():
     """Inside the box, the worst case of z_j − z_y over B∞(x, ε) is (w_j − w_y)ᵀx + b_j − b_y + ε‖w_j − w_y‖₁
-    (seed 001, dual norms), so the example is robust iff that is < 0 for every j ≠ y."""
+    (EE-556 Lecture 11, dual norms), so the example is robust iff that is < 0 for every j ≠ y."""
     x, _ = _data()
     model = _linear()
     W, b = model[1].weight.detach(), model[1].bias.detach()

@@ -8,7 +8,7 @@ from course_lib.minimax import algorithms as A
 from course_lib.minimax.games import Game, X, Y, bilinear, forsaken, global_forsaken, linear
 from course_lib.minimax.simulate import power_decay, simulate
 
-RATE = {  # spectral radius on xy (research minimax.md §1)
+RATE = {  # spectral radius on xy (closed forms)
     "gda": lambda a: np.sqrt(1 + a * a), "ppm": lambda a: 1 / np.sqrt(1 + a * a),
     "eg": lambda a: np.sqrt(1 - a * a + a**4),
 }
@@ -163,7 +163,7 @@ def test_stochastic_runs_are_seeded_and_schedules_decay():
 
 
 def test_stochastic_contrast_on_global_forsaken():
-    """Robbins–Monro SEG stays on the attracting cycle; BC-SEG+ converges (research §3.5)."""
+    """Robbins–Monro SEG stays on the attracting cycle; BC-SEG+ converges (Pethick et al. (2023c))."""
     game, z0, decay = global_forsaken(), np.tile([1.0, 1.0], (5, 1)), power_decay(0.5, 100)
     seg = simulate(game, "seg", z0, 2000, step=0.055 * 0.33, decay=decay, sigma=0.1, seed=0)
     bc = simulate(game, "bc-seg+", z0, 2000, step=0.33, alpha=0.055, decay=decay, sigma=0.1, seed=0)

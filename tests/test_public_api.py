@@ -48,11 +48,15 @@ def test_certify_folded_into_robust():
 
 
 def test_labs_room_is_lazy():
-    """``course_lib.labs`` re-exports lazily: importing it (or one lab module) loads no lab script."""
-    code = ("import sys, course_lib.labs, course_lib.labs.runtime; "
-            "print(sorted(m for m in sys.modules if m.startswith('course_lib.labs.')))")
+    """``course_lib.labs`` re-exports lazily: importing it loads no lab module, and a runtime name loads
+    only its topic module (not the lab scripts); no re-export module is left."""
+    loaded = "sorted(m for m in sys.modules if m.startswith('course_lib.labs.'))"
+    code = f"import sys, course_lib.labs as L; a = {loaded}; L.Checkpoints; print(a, {loaded})"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "['course_lib.labs.runtime']"
+    before, after = out.strip().split("] [")
+    assert before == "[" and "course_lib.labs.checkpoints" in after
+    assert not [m for m in ("at", "wgan", "quality", "preflight") if f"course_lib.labs.{m}'" in after]
+    assert not (ROOT / "course_lib" / "labs" / "runtime.py").exists()
 
 
 def module_imports(path: Path) -> list[tuple[int, str]]:

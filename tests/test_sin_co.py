@@ -1,5 +1,5 @@
 """The sin toy model of catastrophic overfitting: closed forms and their verified numbers
-(research adversarial.md §1)."""
+(ε_c derived in the lecture)."""
 
 import math
 

@@ -19,7 +19,6 @@ from course_lib.robust.methods import (
     TRADES,
     AdversarialMethod,
     DynamicAT,
-    Standard,
 )
 from course_lib.robust.training import History, fit
 from course_lib.robust.weight_methods import AWP, SAM
@@ -78,7 +77,7 @@ REDUCTIONS = {
     "atas eps=0": lambda: ATAS(0.0),
     "awp gamma=0": lambda: AWP(PGDAT(0.0), gamma=0.0),
     "sam rho=0": lambda: SAM(rho=0.0),
-    "cfol gamma=1": lambda: CFOL(Standard(), num_classes=3, gamma=1.0),
+    "cfol gamma=1": lambda: CFOL(AdversarialMethod(), num_classes=3, gamma=1.0),
 }
 
 
@@ -92,14 +91,14 @@ def test_reduces_to_plain_cross_entropy(name):
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     ref_opt = torch.optim.SGD(reference.parameters(), lr=0.1)
     method.step(model, x, y, opt)
-    Standard().step(reference, x, y, ref_opt)
+    AdversarialMethod().step(reference, x, y, ref_opt)
     for p, q in zip(model.parameters(), reference.parameters()):
         torch.testing.assert_close(p, q)
 
 
 def test_cfol_with_gamma_one_samples_uniformly_and_its_loss_is_the_inner_loss():
     x, y = _data()
-    cfol = CFOL(Standard(), num_classes=3, gamma=1.0, eta=1.0)
+    cfol = CFOL(AdversarialMethod(), num_classes=3, gamma=1.0, eta=1.0)
     torch.testing.assert_close(cfol.probabilities, torch.full((3,), 1 / 3))
     model = _model()
     torch.testing.assert_close(cfol.loss(model, x, y), F.cross_entropy(model(x), y))
@@ -188,7 +187,7 @@ def test_sam_gradient_on_the_quadratic_matches_the_research_note():
 
 
 def test_cfol_probabilities_form_a_distribution_and_move_to_the_worst_class():
-    cfol = CFOL(Standard(), num_classes=5, gamma=0.5, eta=1e-3)
+    cfol = CFOL(AdversarialMethod(), num_classes=5, gamma=0.5, eta=1e-3)
     error = torch.tensor([0.2, 0.3, 0.4, 0.5, 0.6])  # class 4 is the worst
     gen = torch.Generator().manual_seed(0)
     for _ in range(200):
@@ -203,13 +202,13 @@ def test_cfol_probabilities_form_a_distribution_and_move_to_the_worst_class():
 
 def test_cfol_batches_follow_the_class_distribution():
     y = torch.arange(300) % 3
-    cfol = CFOL(Standard(), num_classes=3, gamma=0.0)
+    cfol = CFOL(AdversarialMethod(), num_classes=3, gamma=0.0)
     cfol.w = torch.tensor([0.0, 0.0, 10.0])  # q ≈ (0, 0, 1)
     batches = list(cfol.batch_indices(y, 64, torch.Generator().manual_seed(0)))
     assert [len(b) for b in batches] == [64, 64, 64, 64, 44]
     assert float((y[torch.cat(batches)] == 2).float().mean()) > 0.99
     with pytest.raises(ValueError, match="num_classes"):
-        list(CFOL(Standard(), num_classes=4).batch_indices(y, 64, torch.Generator()))
+        list(CFOL(AdversarialMethod(), num_classes=4).batch_indices(y, 64, torch.Generator()))
 
 
 def test_dynamic_at_schedule_and_early_stop():
@@ -282,7 +281,7 @@ def test_fit_bad_arguments_name_the_parameter(kwargs, param):
     x, y = _data()
     args = {"epochs": 1, **kwargs}
     with pytest.raises(ValueError, match=param):
-        fit(_model(), Standard(), (x, y), **args, progress=False)
+        fit(_model(), AdversarialMethod(), (x, y), **args, progress=False)
 
 
 def test_fit_rejects_non_methods_and_bad_data():
@@ -290,7 +289,7 @@ def test_fit_rejects_non_methods_and_bad_data():
     with pytest.raises(TypeError, match="method"):
         fit(_model(), "pgd", (x, y), epochs=1)
     with pytest.raises(ValueError, match="train"):
-        fit(_model(), Standard(), (x, y[:5]), epochs=1)
+        fit(_model(), AdversarialMethod(), (x, y[:5]), epochs=1)
 
 
 @pytest.mark.parametrize("make, param", [
@@ -315,3 +314,98 @@ def test_wrappers_need_an_input_space_method():
         AWP(Method())
     with pytest.raises(TypeError, match="inner"):
         CFOL(Method(), num_classes=3)
+
+
+# ------------------------------------------------------------------------ registry and hooks
+def _all_method_classes() -> set[type]:
+    """Every Method subclass defined in course_lib (all its modules imported), but the abstract bases
+    (Method, Wrapper) and private helpers (a leading underscore)."""
+    import importlib
+    import pkgutil
+
+    import course_lib
+    from course_lib.robust.base import Wrapper
+
+    for info in pkgutil.walk_packages(course_lib.__path__, "course_lib."):
+        importlib.import_module(info.name)
+
+    def subclasses(cls: type) -> set[type]:
+        direct = set(cls.__subclasses__())
+        return direct.union(*(subclasses(c) for c in direct))
+
+    return {c for c in subclasses(Method) if c.__module__.startswith("course_lib.")
+            and not c.__name__.startswith("_") and c is not Wrapper}
+
+
+def test_registry_covers_every_concrete_method_and_builds_each():
+    from course_lib.robust import METHODS, MethodArgs, build_method
+
+    registered = {spec.method_class for spec in METHODS.values()}
+    missing = {c.__name__ for c in _all_method_classes()} - {c.__name__ for c in registered}
+    assert not missing, f"Method subclasses without an entry in course_lib.robust.METHODS: {missing}"
+    for key, spec in METHODS.items():
+        method = build_method(key, MethodArgs(eps=0.1, steps=2, num_classes=3, m=2))
+        assert type(method) is spec.method_class, key
+    assert build_method("FGSM-RS", eps=0.1).alpha == pytest.approx(0.125)       # aliases, any case
+    with pytest.raises(ValueError, match="method"):
+        build_method("fgsm_xyz")
+
+
+class _Recording(AdversarialMethod):
+    """ERM that records the hooks the loop calls and samples its own batches (reversed order)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def start_epoch(self, epoch, epochs):
+        self.calls.append(("start_epoch", epoch, epochs))
+
+    def batch_indices(self, y, batch_size, generator):
+        self.calls.append(("batch_indices", len(y), batch_size))
+        return list(torch.arange(len(y) - 1, -1, -1, device=y.device).split(batch_size))
+
+    def set_indices(self, idx):
+        self.calls.append(("set_indices", idx.tolist()))
+
+    def step(self, model, x, y, optimizer):
+        self.calls.append(("step", len(y)))
+        return super().step(model, x, y, optimizer)
+
+
+def test_fit_runs_every_hook_through_run_epoch():
+    x, y = _data(10)
+    rec = _Recording()
+    fit(_model(), rec, (x, y), epochs=2, batch_size=4, progress=False)
+    first = rec.calls[:8]
+    assert first == [("start_epoch", 1, 2), ("batch_indices", 10, 4), ("set_indices", [9, 8, 7, 6]),
+                     ("step", 4), ("set_indices", [5, 4, 3, 2]), ("step", 4), ("set_indices", [1, 0]),
+                     ("step", 2)]
+    assert rec.calls[8] == ("start_epoch", 2, 2)
+
+
+def test_the_base_method_declares_every_hook_as_a_no_op():
+    m = AdversarialMethod()
+    assert m.start_epoch(1, 3) is None and m.set_indices(torch.arange(3)) is None
+    batches = m.batch_indices(torch.arange(7), 3, torch.Generator().manual_seed(0))
+    assert sorted(torch.cat(list(batches)).tolist()) == list(range(7))
+
+
+def test_wrappers_pass_the_hooks_to_the_inner_method():
+    for wrap in (lambda m: AWP(m), lambda m: SAM(m), lambda m: CFOL(m, num_classes=3)):
+        inner = DynamicAT(EPS, steps=2, c_max=0.5, decay_fraction=0.5)
+        wrap(inner).start_epoch(2, 4)
+        assert inner.c_t == pytest.approx(0.25)       # c_max·(1 − (2 − 1)/(0.5·4)): the schedule moved
+
+
+def test_one_schedule_vocabulary_with_aliases():
+    from course_lib.robust.training import SCHEDULES, lr_factor, make_scheduler, schedule_name
+
+    assert SCHEDULES == ("constant", "onecycle", "cyclic", "piecewise")
+    assert schedule_name("one-cycle") == "onecycle" and schedule_name("triangle") == "cyclic"
+    assert [lr_factor("cyclic", s, 4) for s in range(5)] == [0, 0.5, 1, 0.5, 0]
+    assert [lr_factor("piecewise", s, 8) for s in (3, 4, 6)] == [1, 0.1, pytest.approx(0.01)]
+    opt = torch.optim.SGD(_model().parameters(), lr=0.2)
+    assert isinstance(make_scheduler(opt, "onecycle", 0.2, 10), torch.optim.lr_scheduler.OneCycleLR)
+    assert make_scheduler(opt, "constant", 0.2, 10) is None
+    with pytest.raises(ValueError, match="schedule"):
+        schedule_name("cosine")

@@ -81,6 +81,54 @@ def test_every_control_at_min_middle_max_updates_without_error(name):
         assert arrays_in(trace._props) == [], (name, trace.name)
 
 
+@pytest.mark.parametrize("name", BUILDERS)
+def test_equal_aspect_figures_keep_a_width(name):
+    """A figure with equal axis scales (``scaleanchor``) and no width fills a wide dashboard with white:
+    in a 1410 px Voila page its data sat in the middle third. Such a figure sets its width."""
+    layout = BUILDERS[name]().fig.layout
+    if layout.yaxis.scaleanchor or layout.xaxis.scaleanchor:
+        assert layout.width is not None and layout.width <= 800, (name, layout.width)
+
+
+class StrictComm:
+    """Stands in for the kernel's comm: records every widget message that is not valid JSON (NaN or ±inf:
+    the kernel would send it only after a "Message serialization failed" warning on stderr, which
+    JupyterLab shows in its log console)."""
+
+    def __init__(self) -> None:
+        self.bad: list[str] = []
+
+    def install(self, monkeypatch) -> None:
+        import comm
+        from comm.base_comm import BaseComm
+
+        strict = self
+
+        class Recording(BaseComm):
+            def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+                try:
+                    json.dumps(data, allow_nan=False)
+                except ValueError as err:
+                    strict.bad.append(f"{msg_type}: {err}: {str(data)[:120]}")
+
+        monkeypatch.setattr(comm, "create_comm", lambda *a, **k: Recording(*a, **k))
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_message_to_the_front_end_is_valid_json(name, monkeypatch):
+    """Level lines and diverged paths hold NaN gaps; what the widgets send must still be JSON (NaN → null),
+    when the panel is built and after every control move (a case seen in lecture 07's explorer: plotly's
+    base64 arrays were decoded after the NaN clean-up)."""
+    strict = StrictComm()
+    strict.install(monkeypatch)
+    panel = BUILDERS[name]()
+    assert strict.bad == [], strict.bad[:1]
+    for control, widget in panel.widgets.items():
+        for value in targets(widget):
+            widget.value = value
+            assert strict.bad == [], (control, value, strict.bad[:1])
+
+
 def typed_arrays(value) -> int:
     """How many typed-array buffers plotly's serializer would send to the front end."""
     if isinstance(value, dict):

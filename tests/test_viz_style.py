@@ -1,6 +1,9 @@
 """Figures that read well: every figure the library builds follows the conventions of :mod:`course_lib.viz`.
 
-- one colour per method (and one style per legend entry within a subplot);
+- one colour per method, one style per legend entry within a figure (its legend is shared by the subplots),
+  and a legend clear of any colour bar;
+- an animation gives each method its own colour, line style and marker, and at frame 0 (where the methods
+  usually start at the same points) every method's marker stays visible;
 - an animation's play / pause buttons do not cover its frame slider's "step k = …" label;
 - every xy axis has a title;
 - math in titles, axis titles and legend names is written with :func:`~course_lib.viz.style.math_text`.
@@ -110,6 +113,37 @@ def check_axes_titled(fig):
         assert axis.title.text, f"an xy axis without a title: {axis.to_plotly_json()}"
 
 
+def check_legend_entries_distinct(fig, where=""):
+    """One legend serves every subplot: no two entries may look alike, and two methods (names with a role
+    colour, e.g. "GDA", "SAM") never share a colour."""
+    entries = [(style_key(trace), trace.name) for _, trace in legend_entries(fig)]
+    keys = [k for k, _ in entries]
+    assert len(set(keys)) == len(keys), f"{where}: two legend entries look alike: {entries}"
+    methods = [(k[0], name) for k, name in entries if role_color(name) is not None]
+    colours = [c for c, _ in methods]
+    assert len(set(colours)) == len(colours), f"{where}: two methods share a colour: {methods}"
+
+
+def shows_colorbar(trace):
+    if trace.type in ("heatmap", "contour", "histogram2d", "histogram2dcontour", "surface"):
+        return trace.showscale is not False
+    marker = getattr(trace, "marker", None)
+    return bool(marker is not None and getattr(marker, "showscale", False))
+
+
+def check_legend_clear_of_colorbar(fig, where=""):
+    """plotly puts both the legend and a colour bar at x = 1.02 (right of the plot): they overlap unless one
+    of them is moved (e.g. a horizontal legend above or below the plot, as in lecture 08)."""
+    bars = [t for t in fig.data if shows_colorbar(t)]
+    if not bars or not legend_entries(fig) or fig.layout.showlegend is False:
+        return
+    legend = fig.layout.legend
+    moved = legend.orientation == "h" or (legend.x is not None and legend.x < 1)
+    moved_bars = all((getattr(t, "colorbar", None) is not None and t.colorbar.x is not None
+                      and legend.x is not None and abs(t.colorbar.x - legend.x) > 0.15) for t in bars)
+    assert moved or moved_bars, f"{where}: the legend sits on the colour bar (both at x = 1.02)"
+
+
 # -- style module ---------------------------------------------------------------------------------------
 def test_every_method_group_has_distinct_role_colours():
     style.check_method_colors()
@@ -152,24 +186,54 @@ def test_math_text(text, expected):
 
 
 # -- animations -----------------------------------------------------------------------------------------
+def animation_parts(fig):
+    """(legend entries, trails, heads) of the methods of an animation, in method order."""
+    grouped = [t for t in fig.data if t.legendgroup]
+    legend = [t for t in grouped if t.showlegend is not False]
+    trails = [t for t in grouped if t.showlegend is False and t.mode == "lines"]
+    heads = [t for t in grouped if t.showlegend is False and t.mode == "markers"]
+    return legend, trails, heads
+
+
 @pytest.mark.parametrize("name", ANIMATIONS)
-def test_animation_gives_each_method_its_own_colour_and_marker(name):
+def test_animation_gives_each_method_its_own_colour_line_and_marker(name):
     fig = ANIMATIONS[name]()
-    methods = [t for t in fig.data if t.legendgroup and t.showlegend is not False]
-    heads = [t for t in fig.data if t.legendgroup and t.showlegend is False]
-    assert len(methods) == len(heads) >= 1
-    colours = [t.line.color for t in methods]
+    legend, trails, heads = animation_parts(fig)
+    assert len(legend) == len(trails) == len(heads) >= 1
+    colours = [t.line.color for t in legend]
     assert len(set(colours)) == len(colours), f"{name}: methods share a colour: {colours}"
-    for trace in methods:
-        role = role_color(trace.name)
-        assert role is None or role == trace.line.color or role in colours, trace.name
-    # at frame 0 the heads of every method sit at the same starts: each must stay visible
-    styles = [(_key(t.marker.symbol), t.marker.size) for t in heads]
-    assert len(set(styles)) == len(styles)
+    assert len({t.line.dash for t in trails}) == len(trails), f"{name}: methods share a line style"
+    assert len({_key(t.marker.symbol) for t in heads}) == len(heads), f"{name}: methods share a marker"
+    for entry, trail, head in zip(legend, trails, heads):
+        role = role_color(entry.name)
+        assert role is None or role == entry.line.color or role in colours, entry.name
+        # the legend shows what the plot draws: the trail's line (with trails) and the head's marker
+        assert entry.name == trail.name == head.name and entry.legendgroup == trail.legendgroup
+        assert entry.line.color == trail.line.color == head.marker.color
+        assert entry.marker.symbol == _key(head.marker.symbol)[0]
+        assert ("lines" in entry.mode) == ("trail=False" not in name) and "markers" in entry.mode
+        if "lines" in entry.mode:
+            assert entry.line.dash == trail.line.dash
+    check_legend_entries_distinct(fig, name)
+
+
+@pytest.mark.parametrize("name", ANIMATIONS)
+def test_animation_keeps_every_start_marker_visible_at_frame_0(name):
+    """The methods start at the same points (the lectures' runs share their starts, GANs their
+    initialisation): stacked in drawing order, each marker must be smaller than every marker under it and
+    large enough to show a ring of it, else only the top one is seen."""
+    fig = ANIMATIONS[name]()
+    _, _, heads = animation_parts(fig)
+    first = [np.column_stack([t.x, t.y]) for t in heads]
+    assert all(np.allclose(a, first[0]) for a in first)       # the sample: coinciding starts
     sizes = [t.marker.size for t in heads]
-    assert sizes == sorted(sizes, reverse=True), "a later (upper) marker must be the smaller"
+    assert all(a - b >= 2.0 for a, b in zip(sizes, sizes[1:])), f"{name}: sizes {sizes}"
+    assert min(sizes) >= 5.0 and all(t.marker.line.color == "#FFFFFF" for t in heads)
     if "trail=False" in name:                                     # clouds of samples: small markers
-        assert set(sizes) == {7.0}
+        assert max(sizes) <= 11.0
+    # the head traces are animated by every frame, the legend entries never
+    animated = set(fig.frames[0].traces)
+    assert {fig.data.index(t) for t in heads} <= animated
 
 
 @pytest.mark.parametrize("name", ANIMATIONS)
@@ -199,6 +263,31 @@ def test_animation_axes_are_titled_and_math_follows_the_convention(name):
         assert math_text(text) == text, text
 
 
+def test_legend_check_catches_a_legend_on_the_colour_bar():
+    lim = (-1.5, 1.5)
+    fig = go.Figure(go.Heatmap(x=[-1, 1], y=[-1, 1], z=[[0, 1], [1, 0]], colorbar={"title": "ratio"}))
+    fig.add_trace(vector_field(lambda Z: np.stack([Z[:, 1], -Z[:, 0]], 1), lim, lim, n=5))
+    with pytest.raises(AssertionError, match="colour bar"):
+        check_legend_clear_of_colorbar(fig)
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})  # as in lecture 08
+    check_legend_clear_of_colorbar(fig)
+
+
+def test_legend_check_catches_look_alike_entries_across_subplots():
+    fig = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], mode="lines+markers", name="GD iterates"),
+                     go.Scatter(x=[0, 1], y=[1, 0], mode="lines+markers", name="measured ‖zₖ‖", xaxis="x2")])
+    fig.update_traces(line_color=color("blue"), marker_color=color("blue"))
+    with pytest.raises(AssertionError, match="look alike"):
+        check_legend_entries_distinct(fig)
+    fig.data[1].marker.symbol = "diamond"
+    check_legend_entries_distinct(fig)
+    fig = go.Figure([go.Scatter(x=[0], y=[0], mode="lines", name="SAM", line_color=color("eg")),
+                     go.Scatter(x=[0], y=[0], mode="lines", name="PGD", line_color=color("pgd"),
+                                line_dash="dash")])
+    with pytest.raises(AssertionError, match="share a colour"):
+        check_legend_entries_distinct(fig)
+
+
 def test_background_arrows_and_level_lines_differ():
     fig = sample_animation(["GDA"])
     arrows, levels = fig.data[1], fig.data[0]
@@ -206,6 +295,12 @@ def test_background_arrows_and_level_lines_differ():
 
 
 # -- panels ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", BUILDERS)
+def test_panel_legend_entries_are_distinct_and_clear_of_colorbars(name, panels):
+    check_legend_entries_distinct(panels[name].fig, name)
+    check_legend_clear_of_colorbar(panels[name].fig, name)
+
+
 @pytest.mark.parametrize("name", BUILDERS)
 def test_panel_legend_entries_are_distinct_within_each_subplot(name, panels):
     by_subplot: dict = {}

@@ -14,7 +14,7 @@ The lecture uses the modules (``from course_lib.danskin import ddd, hull``); the
 
 from course_lib._lazy import lazy_exports
 from course_lib.danskin import ddd, directional, examples, hull, landscape, trajectories
-from course_lib.danskin.ddd import DDi, ForwardCounter, compare_descent, ddd_direction, parameter_gradients
+from course_lib.danskin.ddd import DDi, compare_descent, ddd_direction, parameter_gradients
 from course_lib.danskin.directional import (
     change_along,
     danskin_derivative,
@@ -45,7 +45,7 @@ _LAZY = {"widgets": None, "counterexample2_demo": "widgets", "counterexample2_nu
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 __all__ = [
-    "AbsExample", "DDi", "ForwardCounter", "MaxExample", "ObtuseExample", "SyntheticExample",
+    "AbsExample", "DDi", "MaxExample", "ObtuseExample", "SyntheticExample",
     "adversarial_logistic_1d", "adversarial_logistic_1d_bruteforce", "adversarial_logistic_1d_slope",
     "adversarial_logistic_linear", "change_along", "compare_descent", "counterexample2_demo",
     "counterexample2_numbers", "danskin_derivative", "danskin_descent_direction", "ddd", "ddd_direction",

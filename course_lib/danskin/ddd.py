@@ -1,4 +1,4 @@
-"""Danskin's Descent Direction for a torch model, and DDi as a training method (seed 003; Latorre,
+"""Danskin's Descent Direction for a torch model, and DDi as a training method (Latorre,
 Krawczuk, Dadi, Pethick, Cevher, ICLR 2023; code ``LIONS-EPFL/ddi_at``, ``acat/danskinattack.py``).
 
 One DDD step on a batch: m perturbations δ⁽¹⁾…δ⁽ᵐ⁾ by PGD from independent random starts (one batched
@@ -21,6 +21,7 @@ from torch import nn
 
 from course_lib import _validate
 from course_lib.danskin.hull import min_norm_weights
+from course_lib.models.counting import ForwardCounter
 from course_lib.robust.attacks import NORMS, pgd
 from course_lib.robust.base import Method
 from course_lib.seeding import effective_seed, torch_generator
@@ -102,9 +103,9 @@ def ddd_direction(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float
 class DDi(Method):
     """DDi / DDD training (Latorre et al. 2023): each step writes γ* = −w/‖w‖ into ``.grad`` and steps.
 
-    The authors' CIFAR-10 setting (seed 003): m = 10, PGD-7 with ε = 8/255, α = 2/255, CELU, GroupNorm
-    instead of BatchNorm, SGD without momentum. ``step`` returns the largest of the m batch losses, an
-    estimate of the robust loss max_δ g(θ, δ) that DDi decreases.
+    The authors' CIFAR-10 setting (Latorre et al. 2023): m = 10, PGD-7 with ε = 8/255, α = 2/255, CELU,
+    GroupNorm instead of BatchNorm, SGD without momentum. ``step`` returns the largest of the m batch
+    losses, an estimate of the robust loss max_δ g(θ, δ) that DDi decreases.
     """
 
     name = "DDi"
@@ -135,24 +136,6 @@ class DDi(Method):
         return float(self.last.losses.max())
 
 
-class ForwardCounter:
-    """Counts the examples that go through ``model``'s forward passes (a hardware-independent cost):
-    ``with ForwardCounter(model) as c: ...; c.examples``."""
-
-    def __init__(self, model: nn.Module) -> None:
-        self.model, self.examples = model, 0
-
-    def _hook(self, module: nn.Module, args: tuple) -> None:
-        self.examples += int(args[0].shape[0])
-
-    def __enter__(self) -> ForwardCounter:
-        self._handle = self.model.register_forward_pre_hook(self._hook)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._handle.remove()
-
-
 def compare_descent(model_fn: Callable[[], nn.Module], x: torch.Tensor, y: torch.Tensor, eps: float, *,
                     ms: tuple[int, ...] = (1, 10),
                     iters: int = 40, lr: float = 0.1, batch_size: int = 128, steps: int = 7,
@@ -160,9 +143,10 @@ def compare_descent(model_fn: Callable[[], nn.Module], x: torch.Tensor, y: torch
                     seed: int = 0) -> dict[int, dict[str, np.ndarray | float | int]]:
     """Train a fresh ``model_fn()`` with DDD for each m in ``ms`` (m = 1: PGD-AT), same init and batches.
 
-    SGD without momentum (as in seed 003's setting), normalised direction, ``iters`` steps. Records per
-    step the robust loss on ``eval_data`` (PGD-``eval_steps``, fixed seed), and in total the seconds spent
-    in training steps and the examples that went through the network (:class:`ForwardCounter`).
+    SGD without momentum (as in Latorre et al.'s CIFAR-10 setting), normalised direction, ``iters`` steps.
+    Records per step the robust loss on ``eval_data`` (PGD-``eval_steps``, fixed seed), and in total the
+    seconds spent in training steps and the examples that went through the network
+    (:class:`~course_lib.models.counting.ForwardCounter`).
     """
     iters = _validate.integer("iters", iters, lo=1)
     batch_size = _validate.integer("batch_size", batch_size, lo=1)

@@ -1,4 +1,5 @@
-"""Danskin's theorem: the one-sided directional derivative of f(θ) = max_{δ∈S} g(θ, δ) (seeds 000, 001, 003).
+"""Danskin's theorem: the one-sided directional derivative of f(θ) = max_{δ∈S} g(θ, δ) (Danskin (1966);
+EE-556 Lecture 11; Latorre et al. (2023)).
 
     D_γ f(θ) = max_{δ∈S*(θ)} ⟨γ, ∇_θ g(θ, δ)⟩,   S*(θ) = argmax_{δ∈S} g(θ, δ)
 

@@ -1,5 +1,5 @@
-"""The max-functions f(θ) = max_{δ∈[lo,hi]} g(θ, δ) of seed 003 (and 000, 001): two counterexamples to
-Madry et al.'s Corollary C.2 and the synthetic example of Latorre et al. (ICLR 2023).
+"""The max-functions f(θ) = max_{δ∈[lo,hi]} g(θ, δ) of Latorre et al. (2023) and EE-556 Lecture 11: two
+counterexamples to Madry et al.'s Corollary C.2 and the synthetic example of Latorre et al. (2023).
 
 Arrays are batched: ``theta`` has shape (..., d) and ``delta`` shape (...), broadcast against each
 other (pass ``theta[..., None, :]`` with ``delta`` of shape (..., m) for m maximisers per point).
@@ -56,7 +56,8 @@ class MaxExample:
     def ascend(self, theta: np.ndarray, delta0: np.ndarray, steps: int = 10, lr: float = 1.0) -> np.ndarray:
         """Inner maximisation by projected gradient ascent: δ ← clip(δ + lr·∂_δ g(θ, δ), lo, hi).
 
-        From a random start it returns a *local* maximiser (``acat/toy.py``: 10 steps of size 1)."""
+        From a random start it returns a *local* maximiser (``LIONS-EPFL/ddi_at``, ``acat/toy.py``: 10 steps
+        of size 1)."""
         steps = _validate.integer("steps", steps, lo=0)
         lr = _validate.positive("lr", lr)
         delta = np.asarray(delta0, dtype=float)
@@ -66,7 +67,8 @@ class MaxExample:
 
 
 class AbsExample(MaxExample):
-    """Counterexample 1: g(θ, δ) = θδ on δ ∈ [−1, 1], so f(θ) = |θ| (seeds 000, 003)."""
+    """Counterexample 1: g(θ, δ) = θδ on δ ∈ [−1, 1], so f(θ) = |θ| (Latorre et al. (2023); the non-zero-sum
+    talk (Cevher, 2024))."""
 
     name = "counterexample 1: f(θ) = max_{δ∈[−1,1]} θδ = |θ|"
     dim = 1
@@ -84,10 +86,10 @@ class AbsExample(MaxExample):
 
 
 class ObtuseExample(MaxExample):
-    """Counterexample 2: g(θ, δ) = δ⟨θ,u⟩ + (1−δ)⟨θ,v⟩ + δ(δ−1) on δ ∈ [0, 1] (seed 003).
+    """Counterexample 2: g(θ, δ) = δ⟨θ,u⟩ + (1−δ)⟨θ,v⟩ + δ(δ−1) on δ ∈ [0, 1] (Latorre et al. (2023)).
 
     g is convex in δ, so f(θ) = max(⟨θ,u⟩, ⟨θ,v⟩) and S*(0) = {0, 1} with gradients v and u.
-    Default u = (1, 0), v = (−1, −1)/√2 (``acat/toy.py``), at 135°.
+    Default u = (1, 0), v = (−1, −1)/√2 (``LIONS-EPFL/ddi_at``, ``acat/toy.py``), at 135°.
     """
 
     dim = 2
@@ -121,11 +123,12 @@ class ObtuseExample(MaxExample):
 
 
 class SyntheticExample(MaxExample):
-    """The synthetic example of seed 003: g(θ, δ) = δ(θ₁² + (θ₂+1)²) + (1−δ)(θ₁² + (θ₂−1)²) − c·δ(1−δ).
+    """The synthetic example of Latorre et al. (2023): g(θ, δ) = δ(θ₁² + (θ₂+1)²) + (1−δ)(θ₁² + (θ₂−1)²)
+    − c·δ(1−δ).
 
-    ``c = 0`` is the slide's formula (g linear in δ); ``c = 1`` is the authors' code (``acat/toy.py``),
-    where g is convex in δ so that both endpoints are *local* maximisers that gradient ascent from a
-    random start can land on. Both give f(θ) = θ₁² + (|θ₂| + 1)², minimal (= 1) at θ = 0.
+    ``c = 0`` is the slide's formula (g linear in δ); ``c = 1`` is the authors' code (``LIONS-EPFL/ddi_at``,
+    ``acat/toy.py``), where g is convex in δ so that both endpoints are *local* maximisers that gradient
+    ascent from a random start can land on. Both give f(θ) = θ₁² + (|θ₂| + 1)², minimal (= 1) at θ = 0.
     """
 
     dim = 2
@@ -137,7 +140,7 @@ class SyntheticExample(MaxExample):
 
     @classmethod
     def variant(cls, which: str = "slide") -> SyntheticExample:
-        """``"slide"`` (c = 0, seed 003) or ``"code"`` (c = 1, ``acat/toy.py``)."""
+        """``"slide"`` (c = 0, the slide) or ``"code"`` (c = 1, ``acat/toy.py`` of ``LIONS-EPFL/ddi_at``)."""
         return cls(c={"slide": 0.0, "code": 1.0}[_validate.one_of("which", which, ("slide", "code"))])
 
     def g(self, theta: np.ndarray, delta: np.ndarray) -> np.ndarray:

@@ -1,10 +1,12 @@
-"""Simplex projection and the minimum-norm point of a convex hull (seed 003, "Danskin's Descent Direction").
+"""Simplex projection and the minimum-norm point of a convex hull (Latorre et al. (2023), "Danskin's Descent
+Direction").
 
 The steepest descent direction of f(θ) = max_δ g(θ, δ) is −w/‖w‖ with
 w = argmin{‖v‖ : v ∈ conv{g_1, …, g_m}}, the g_i = ∇_θ g(θ, δ_i) at the maximisers δ_i
 (Latorre et al., ICLR 2023, Thm 2). Writing v = Gᵀy with weights y in the simplex Δ_m turns this into
 the quadratic program min_{y ∈ Δ_m} ½ yᵀQy with Q = GGᵀ, solved here by accelerated projected gradient
-with the Duchi et al. (2008) projection, as in the authors' code (``acat/descentdir.py``).
+with the Duchi et al. (2008) projection, as in the authors' code (``LIONS-EPFL/ddi_at``,
+``acat/descentdir.py``).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def min_norm_weights(Q: np.ndarray, *, tol: float = 1e-10, max_iter: int = 10_00
                      ) -> tuple[np.ndarray, np.ndarray, int]:
     """Solve min_{y∈Δ_m} ½yᵀQy for a Gram matrix Q = GGᵀ (batched over leading axes).
 
-    Accelerated projected gradient (research §2.4): y⁰ = 1/m, z = yᵏ + k/(k+3)(yᵏ − yᵏ⁻¹),
+    Accelerated projected gradient: y⁰ = 1/m, z = yᵏ + k/(k+3)(yᵏ − yᵏ⁻¹),
     yᵏ⁺¹ = Π_Δ(z − Qz/‖Q‖₂); stops when every Frank–Wolfe gap yᵀQy − min_i(Qy)_i is ≤ tol·yᵀQy
     (relative accuracy of ‖w‖²) or ≤ 1e-12·‖Q‖₂ (w ≈ 0). Returns (weights, gaps, iterations).
     """

@@ -1,8 +1,8 @@
-"""The non-smooth adversarial loss landscape (seed 004; Liu, Salzmann, Lin, Tomioka, Süsstrunk, NeurIPS 2020).
+"""The non-smooth adversarial loss landscape (Liu et al. (2020), as in CS8695 by Chen Liu).
 
 1-D example: L_ε(θ) = max_{|Δ|≤ε} log(1 + e^{θΔ}) = log(1 + e^{ε|θ|}), with worst case Δ* = ε·sign(θ)
 (Δ* = −ε for θ ≤ 0, as on the slide). The maximiser jumps at θ = 0, so the slope jumps from −ε/2 to +ε/2:
-the gradient is not Lipschitz, the jump is ε. Linear-model version (dual norms, research §5):
+the gradient is not Lipschitz, the jump is ε. Linear-model version (dual norms):
 L_ε(w) = mean_i log(1 + exp(−y_i wᵀx_i + ε‖w‖_*)), non-smooth at w = 0 for every ε > 0.
 """
 
@@ -32,7 +32,7 @@ def adversarial_logistic_1d_bruteforce(theta: np.ndarray, eps: float, n: int = 2
 
 
 def worst_perturbation_1d(theta: np.ndarray, eps: float) -> np.ndarray:
-    """The maximiser Δ*(θ) = ε for θ > 0 and −ε for θ ≤ 0 (seed 004); it jumps at θ = 0."""
+    """The maximiser Δ*(θ) = ε for θ > 0 and −ε for θ ≤ 0 (Liu et al. (2020)); it jumps at θ = 0."""
     theta = _validate.array("theta", theta)
     return np.where(theta > 0, 1.0, -1.0) * _validate.nonnegative("eps", eps)
 

@@ -1,4 +1,5 @@
-"""PGD-AT vs Danskin's Descent Direction on the synthetic example (seed 003, ``acat/toy.py``).
+"""PGD-AT vs Danskin's Descent Direction on the synthetic example (Latorre et al. (2023);
+``LIONS-EPFL/ddi_at``, ``acat/toy.py``).
 
 Each iteration: m inner maximisers by projected gradient ascent from independent random starts
 δ₀ ~ U[0, 1]; G = [∇_θ g(θ, δ_i)]; γ* = −w/‖w‖ with w the min-norm point of conv{rows of G};

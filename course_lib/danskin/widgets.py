@@ -42,7 +42,8 @@ def _segment(vec: np.ndarray) -> tuple[list[float], list[float]]:
 
 
 def counterexample2_demo(angle: float = 135.0, t: float = 1e-3) -> Counterexample2Demo:
-    """Counterexample 2 (seed 003) at θ = 0: u, v, −u, −v and γ*, with D_γ f(0) = max(⟨γ,u⟩, ⟨γ,v⟩) as
+    """Counterexample 2 (Latorre et al. (2023)) at θ = 0: u, v, −u, −v and γ*, with
+    D_γ f(0) = max(⟨γ,u⟩, ⟨γ,v⟩) as
     a polar curve of radius 1 + D_γ f(0), so directions inside the dashed unit circle descend."""
     angle = _validate.number("angle", angle, lo=0.0, hi=180.0)
     t = _validate.positive("t", t)
@@ -52,8 +53,10 @@ def counterexample2_demo(angle: float = 135.0, t: float = 1e-3) -> Counterexampl
     xs = np.linspace(-1.2, 1.2, 61)
     X, Y = np.meshgrid(xs, xs)
     base = make_subplots(rows=1, cols=2, specs=[[{"type": "xy"}, {"type": "polar"}]],
-                         subplot_titles=("f(θ) = max(⟨θ,u⟩, ⟨θ,v⟩) near θ = 0",
-                                         math_text("1 + D_γ f(0) over unit γ (inside the circle: descent)")))
+                         # two-line titles: on one line each they collide in a narrow notebook column
+                         subplot_titles=("f(θ) = max(⟨θ,u⟩, ⟨θ,v⟩)<br>near θ = 0",
+                                         math_text("1 + D_γ f(0) over unit γ<br>"
+                                                   "(inside the circle: descent)")))
     base.add_trace(go.Contour(x=xs, y=xs, z=0 * X, colorscale=SEQUENTIAL, showscale=False, ncontours=16,
                               contours={"coloring": "lines"}, hoverinfo="skip", name="f"), 1, 1)
     for name, col, dash in _ARROWS:
@@ -70,7 +73,7 @@ def counterexample2_demo(angle: float = 135.0, t: float = 1e-3) -> Counterexampl
     base.update_xaxes(title_text="θ₁", range=[-1.2, 1.2], row=1, col=1)
     base.update_yaxes(title_text="θ₂", range=[-1.2, 1.2], row=1, col=1)
     base.layout.annotations[1].update(y=1.06)  # lift the polar panel's title above its angular labels
-    base.update_layout(height=500, legend={"orientation": "h", "y": -0.2}, margin={"t": 130}, title_y=0.97,
+    base.update_layout(height=500, legend={"orientation": "h", "y": -0.2}, margin={"t": 160}, title_y=0.98,
                        polar={"radialaxis": {"range": [0, 2], "tickvals": [0, 1, 2],
                                              "ticktext": ["D = −1", "D = 0", "D = +1"]}},
                        title="Counterexample 2: −∇ at either maximiser ascends; the min-norm direction "
@@ -104,7 +107,8 @@ class LandscapeDemo(Panel):
 
 
 def landscape_demo(eps: float = 0.6, theta_max: float = 5.0) -> LandscapeDemo:
-    """L_ε(θ) = log(1 + e^{ε|θ|}) (seed 004) and its one-sided slopes; the slope jumps by ε at θ = 0."""
+    """L_ε(θ) = log(1 + e^{ε|θ|}) (Liu et al. (2020)) and its one-sided slopes; the slope
+    jumps by ε at θ = 0."""
     eps = _validate.number("eps", eps, lo=0.0, hi=2.0)
     theta_max = _validate.positive("theta_max", theta_max)
     slider = widgets.float_slider("budget ε", eps, 0.0, 2.0, 0.05, readout_format=".2f")

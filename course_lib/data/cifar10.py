@@ -1,7 +1,8 @@
 """CIFAR-10 in its official on-disk format (``cifar-10-batches-py``), a verified download, tiny fakes for
 tests, and a loader that keeps the whole data set on the device as uint8 and augments it there.
 
-Format (Krizhevsky; research ``labs.md`` §5): ``data_batch_1`` … ``data_batch_5``, ``test_batch`` and
+Format (Krizhevsky, https://www.cs.toronto.edu/~kriz/cifar.html): ``data_batch_1`` … ``data_batch_5``,
+``test_batch`` and
 ``batches.meta``, each a dict pickled by Python 2. ``data`` is a uint8 array (N, 3072) holding the
 R, G, B planes of 32×32 images; ``labels`` a list of ints 0–9. Keys are ``b'data'`` or ``'data'``
 depending on the unpickling encoding, so the loader normalises them.

@@ -46,7 +46,7 @@ def make_2d(kind: str = "moons", n: int = 400, noise: float = 0.1, seed: int = 0
     return x, torch.tensor(y, dtype=torch.int64, device=device)
 
 
-def inject_features(x: torch.Tensor, y: torch.Tensor, beta: float, n_classes: int = 10,
+def inject_features(x: torch.Tensor, y: torch.Tensor, beta: float, num_classes: int = 10,
                     seed: int = 0) -> torch.Tensor:
     """x̃ = β + (1 − 2β)·x + β·u_y: one fixed random sign pattern u_y ∈ {−1, +1}^d per class (‖u_y‖∞ = 1),
     added with strength β after shrinking x so that x̃ stays in [0, 1] (Ortiz-Jiménez et al. 2023,
@@ -55,13 +55,13 @@ def inject_features(x: torch.Tensor, y: torch.Tensor, beta: float, n_classes: in
     The feature is perfectly discriminative and an ℓ∞ attack of radius ε ≥ β can erase it.
     """
     beta = _validate.number("beta", beta, lo=0.0, hi=0.5)
-    n_classes = _validate.integer("n_classes", n_classes, lo=2)
+    num_classes = _validate.integer("num_classes", num_classes, lo=2)
     seed = effective_seed(seed)
     if not (isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) and len(x) == len(y)):
         raise ValueError("'x' and 'y' must be tensors with as many labels as inputs")
-    if len(y) and not (0 <= int(y.min()) and int(y.max()) < n_classes):
-        raise ValueError(f"'y' must hold class indices in [0, {n_classes}); "
+    if len(y) and not (0 <= int(y.min()) and int(y.max()) < num_classes):
+        raise ValueError(f"'y' must hold class indices in [0, {num_classes}); "
                          f"got [{int(y.min())}, {int(y.max())}]")
     generator = torch.Generator().manual_seed(seed)
-    u = torch.randint(0, 2, (n_classes, x[0].numel()), generator=generator).to(x) * 2 - 1
-    return beta + (1 - 2 * beta) * x + beta * u.view(n_classes, *x.shape[1:])[y.cpu()].to(x.device)
+    u = torch.randint(0, 2, (num_classes, x[0].numel()), generator=generator).to(x) * 2 - 1
+    return beta + (1 - 2 * beta) * x + beta * u.view(num_classes, *x.shape[1:])[y.cpu()].to(x.device)

@@ -1,7 +1,7 @@
-"""course_lib.gans: GANs as min-max games (seed 001 "GANs", seed 000 "GANs with SEG+").
+"""course_lib.gans: GANs as min-max games (EE-556 Lecture 11 "GANs"; the non-zero-sum talk, "GANs with SEG+").
 
-* :mod:`~course_lib.gans.distances`: W_1 in 1-D by sorting, W_p by optimal matching, the KR dual as an LP,
-  empirical convergence rates;
+* :mod:`~course_lib.gans.distances`: W_1 in 1-D by sorting, sliced Wasserstein, W_p by optimal matching,
+  the KR dual as an LP, the Fréchet distance (W_2² of Gaussian fits), empirical convergence rates;
 * :mod:`~course_lib.gans.pushforward`: push-forward measures (ω² for ω ~ N(0,1) is χ²(1));
 * :mod:`~course_lib.gans.targets`, :mod:`~course_lib.gans.nets`: 2-D targets, MLP generator/critic,
   spectral normalization, Lipschitz bounds;
@@ -12,14 +12,16 @@
 
 from course_lib.gans.dirac import DiracGenerator, dirac_critic, dirac_operator, dirac_trajectory
 from course_lib.gans.distances import (
+    frechet_distance,
     kr_dual_lp,
     optimal_matching,
+    sliced_wasserstein,
     w1_primal_lp,
     wasserstein_1d,
     wasserstein_p,
 )
 from course_lib.gans.losses import (
-    LOSSES,
+    GAN_LOSSES,
     clip_weights_,
     critic_loss,
     generator_loss,
@@ -33,16 +35,16 @@ from course_lib.gans.nets import (
     make_generator,
     neural_distance,
 )
-from course_lib.gans.optim import METHODS, GameOptimizer
+from course_lib.gans.optim import GAME_METHODS, GameOptimizer
 from course_lib.gans.quality import mode_stats, w2_floor, w2_to_target
 from course_lib.gans.targets import TARGETS, Target, make_target
 from course_lib.gans.training import GanRun, train_gan
 
 __all__ = [
-    "LOSSES", "METHODS", "TARGETS", "DiracGenerator", "GameOptimizer", "GanRun", "Target",
-    "apply_spectral_norm",
-    "clip_weights_", "critic_loss", "dirac_critic", "dirac_operator", "dirac_trajectory", "generator_loss",
-    "gradient_penalty", "is_zero_sum", "kr_dual_lp", "lipschitz_upper_bound", "make_critic", "make_generator",
-    "make_target", "mode_stats", "neural_distance", "optimal_matching", "train_gan", "w1_primal_lp",
-    "w2_floor", "w2_to_target", "wasserstein_1d", "wasserstein_p",
+    "GAME_METHODS", "GAN_LOSSES", "TARGETS", "DiracGenerator", "GameOptimizer", "GanRun", "Target",
+    "apply_spectral_norm", "clip_weights_", "critic_loss", "dirac_critic", "dirac_operator",
+    "dirac_trajectory", "frechet_distance", "generator_loss", "gradient_penalty", "is_zero_sum", "kr_dual_lp",
+    "lipschitz_upper_bound", "make_critic", "make_generator", "make_target", "mode_stats", "neural_distance",
+    "optimal_matching", "sliced_wasserstein", "train_gan", "w1_primal_lp", "w2_floor", "w2_to_target",
+    "wasserstein_1d", "wasserstein_p",
 ]

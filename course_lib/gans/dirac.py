@@ -19,8 +19,8 @@ import torch
 from torch import nn
 
 from course_lib import _validate
-from course_lib.gans.losses import LOSSES, critic_loss, generator_loss
-from course_lib.gans.optim import METHODS, GameOptimizer
+from course_lib.gans.losses import GAN_LOSSES, critic_loss, generator_loss
+from course_lib.gans.optim import GAME_METHODS, GameOptimizer
 
 
 class DiracGenerator(nn.Module):
@@ -66,8 +66,8 @@ def dirac_trajectory(method: str = "gda", z0: tuple[float, float] = (1.0, 0.0), 
     Returns the iterates z_k = (θ_k, ψ_k), shape (steps + 1, 2). Extra keyword arguments go to
     :class:`GameOptimizer` (e.g. ``alternating=True``, ``seg_alpha0``).
     """
-    _validate.one_of("method", method, METHODS)
-    _validate.one_of("kind", kind, LOSSES)
+    _validate.one_of("method", method, GAME_METHODS)
+    _validate.one_of("kind", kind, GAN_LOSSES)
     lr = _validate.positive("lr", lr)
     steps = _validate.integer("steps", steps, lo=0)
     theta0, psi0 = (_validate.number("z0", v) for v in z0)

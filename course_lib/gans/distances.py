@@ -5,11 +5,15 @@ EE-556 "Mathematics of Data", Lecture 11 ("The Wasserstein distance", "Duality o
     W_q(μ, ν) = ( inf_{π ∈ Γ(μ, ν)} E_{(a, a') ~ π} ‖a − a'‖^q )^{1/q}                  (primal, eq. 5)
     W_1(μ, ν) = sup { E_μ d − E_ν d : d is 1-Lipschitz }                                 (KR dual, eq. 10)
 
-* In 1-D the optimal coupling matches quantiles, so W_q is a sort: :func:`wasserstein_1d`.
+* In 1-D the optimal coupling matches quantiles, so W_q is a sort: :func:`wasserstein_1d`; averaged over
+  random 1-D projections it gives the sliced distance :func:`sliced_wasserstein` of high-dimensional
+  samples (images).
 * Between two uniform samples of the same size the optimal coupling is a permutation (Birkhoff),
   found by :func:`scipy.optimize.linear_sum_assignment`: :func:`wasserstein_p`.
 * With weights, the primal and the KR dual are small linear programs: :func:`w1_primal_lp`,
   :func:`kr_dual_lp`.
+* Between Gaussians W_2 has a closed form, ‖μ_a − μ_b‖² + Tr(Σ_a + Σ_b − 2 (Σ_a Σ_b)^{1/2}) for W_2²: on
+  Gaussian fits of two feature sets it is the Fréchet distance :func:`frechet_distance` (FID's formula).
 """
 
 from __future__ import annotations
@@ -34,6 +38,16 @@ def _points(name: str, x: object) -> np.ndarray:
     return arr
 
 
+def _samples(name: str, x: object) -> np.ndarray:
+    """A batch of N ≥ 2 samples (array or tensor, any trailing shape) as an (N, d) float64 array."""
+    if hasattr(x, "detach"):                      # a torch tensor, without importing torch here
+        x = x.detach().cpu().double().numpy()
+    arr = _validate.array(name, x)
+    if arr.ndim < 2 or arr.shape[0] < 2:
+        raise ValueError(f"'{name}' must have shape (N, ...) with N >= 2 samples, got {arr.shape}")
+    return arr.reshape(arr.shape[0], -1)
+
+
 def _weights(name: str, w: object, n: int) -> np.ndarray:
     """Probability weights of length n (uniform when ``w`` is None)."""
     if w is None:
@@ -44,6 +58,22 @@ def _weights(name: str, w: object, n: int) -> np.ndarray:
     return w
 
 
+def _wasserstein_1d_pow(u: np.ndarray, v: np.ndarray, p: float) -> np.ndarray:
+    """W_p^p between the empirical measures of each row of ``u`` (K, n) and ``v`` (K, m), via quantiles.
+
+    W_p^p = ∫_0^1 |F_u^{-1}(t) − F_v^{-1}(t)|^p dt; both quantile functions are steps, constant between
+    the merged breakpoints {i/n} ∪ {j/m}, so the integral is an exact finite sum.
+    """
+    n, m = u.shape[1], v.shape[1]
+    u, v = np.sort(u, axis=1), np.sort(v, axis=1)
+    levels = np.union1d(np.arange(1, n + 1) / n, np.arange(1, m + 1) / m)
+    widths = np.diff(levels, prepend=0.0)
+    mid = levels - widths / 2
+    qu = u[:, np.minimum((mid * n).astype(int), n - 1)]
+    qv = v[:, np.minimum((mid * m).astype(int), m - 1)]
+    return np.sum(widths * np.abs(qu - qv) ** p, axis=1)
+
+
 def wasserstein_1d(u: object, v: object, p: float = 1.0) -> float:
     """W_p between two 1-D samples by sorting: W_p^p = ∫_0^1 |F_u^{-1}(t) − F_v^{-1}(t)|^p dt.
 
@@ -51,18 +81,62 @@ def wasserstein_1d(u: object, v: object, p: float = 1.0) -> float:
     finite sum over the merged breakpoints {i/n} ∪ {j/m}. Agrees with ``scipy.stats.wasserstein_distance``
     for p = 1.
     """
-    u = np.sort(_validate.array("u", u, shape=(None,)))
-    v = np.sort(_validate.array("v", v, shape=(None,)))
+    u = _validate.array("u", u, shape=(None,))
+    v = _validate.array("v", v, shape=(None,))
     p = _validate.number("p", p, lo=1.0)
     if u.size == 0 or v.size == 0:
         raise ValueError("'u' and 'v' must contain at least one sample each")
-    n, m = u.size, v.size
-    levels = np.union1d(np.arange(1, n + 1) / n, np.arange(1, m + 1) / m)
-    widths = np.diff(levels, prepend=0.0)
-    mid = levels - widths / 2
-    qu = u[np.minimum((mid * n).astype(int), n - 1)]
-    qv = v[np.minimum((mid * m).astype(int), m - 1)]
-    return float(np.sum(widths * np.abs(qu - qv) ** p) ** (1.0 / p))
+    return float(_wasserstein_1d_pow(u[None], v[None], p)[0] ** (1.0 / p))
+
+
+def sliced_wasserstein(x: object, y: object, *, n_projections: int = 128, p: float = 2.0,
+                       seed: int = 0) -> float:
+    """SW_p(x, y) = (mean_θ W_p^p(⟨θ, x⟩, ⟨θ, y⟩))^{1/p} over ``n_projections`` random unit vectors θ.
+
+    Each projection is a 1-D problem solved by sorting (:func:`wasserstein_1d`), so SW needs no optimal
+    transport in d dimensions (Rabin et al. 2011; used for GANs by Karras et al. 2018). ``x`` (N, ...) and
+    ``y`` (M, ...) are arrays or tensors flattened to vectors; sizes may differ. Deterministic in ``seed``.
+    """
+    k = _validate.integer("n_projections", n_projections, lo=1)
+    p = _validate.number("p", p, lo=1.0)
+    a, b = _samples("x", x), _samples("y", y)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"'y' must have {a.shape[1]} dimensions per sample like 'x', got {b.shape[1]}")
+    theta = np.random.default_rng(effective_seed(seed)).standard_normal((a.shape[1], k))
+    theta /= np.linalg.norm(theta, axis=0, keepdims=True)
+    return float(_wasserstein_1d_pow((a @ theta).T, (b @ theta).T, p).mean() ** (1.0 / p))
+
+
+def gaussian_stats(features: object) -> tuple[np.ndarray, np.ndarray]:
+    """Mean μ and covariance Σ (unbiased, float64) of features of shape (N, d)."""
+    f = _samples("features", features)
+    return f.mean(axis=0), np.cov(f, rowvar=False).reshape(f.shape[1], f.shape[1])
+
+
+def frechet_distance_from_stats(mu_a: np.ndarray, sigma_a: np.ndarray, mu_b: np.ndarray,
+                                sigma_b: np.ndarray) -> float:
+    """‖μ_a − μ_b‖² + Tr Σ_a + Tr Σ_b − 2 Tr (Σ_a Σ_b)^{1/2}; the last trace is Σ_i √λ_i(Σ_a Σ_b).
+
+    Σ_a Σ_b is similar to the PSD matrix Σ_a^{1/2} Σ_b Σ_a^{1/2}, so its eigenvalues are real and ≥ 0
+    (round-off below 0 is clipped); no matrix square root is needed.
+    """
+    lam = np.linalg.eigvals(sigma_a @ sigma_b).real
+    tr_sqrt = np.sqrt(np.clip(lam, 0.0, None)).sum()
+    d2 = float(np.sum((mu_a - mu_b) ** 2) + np.trace(sigma_a) + np.trace(sigma_b) - 2.0 * tr_sqrt)
+    return max(d2, 0.0)
+
+
+def frechet_distance(features_a: object, features_b: object) -> float:
+    """W_2² between Gaussian fits of two feature sets of shape (N, d) and (M, d) (the Fréchet distance).
+
+    In the features of a classifier it is a sample-quality measure (report it as "FD-classifier"); in
+    Inception-v3's pool3 features it is FID (Heusel et al. 2017; :mod:`course_lib.labs.quality`).
+    """
+    fa, fb = _samples("features_a", features_a), _samples("features_b", features_b)
+    if fa.shape[1] != fb.shape[1]:
+        raise ValueError(f"'features_b' must have {fa.shape[1]} features like 'features_a', "
+                         f"got {fb.shape[1]}")
+    return frechet_distance_from_stats(*gaussian_stats(fa), *gaussian_stats(fb))
 
 
 def optimal_matching(x: object, y: object, p: float = 2.0) -> tuple[float, np.ndarray]:
@@ -139,8 +213,9 @@ def kr_dual_lp(x: object, y: object, a: object = None, b: object = None) -> KRDu
 def empirical_w1(dim: int, n: int, *, rng: np.random.Generator) -> float:
     """W_1 between two independent n-samples of the uniform law on [0, 1]^dim (a proxy for W_1(μ, μ̂_n)).
 
-    Seed 001, "Slow convergence of empirical measures": W_1(μ, μ̂_n) ≳ n^{−1/dim} for dim ≥ 3;
-    by the triangle inequality W_1(μ̂_n, μ̂'_n) ≤ 2 W_1(μ, μ̂_n), and both decay at the same rate.
+    EE-556 Lecture 11, "Slow convergence of empirical measures" (Weed and Bach 2019): W_1(μ, μ̂_n) ≳
+    n^{−1/dim} for dim ≥ 3; by the triangle inequality W_1(μ̂_n, μ̂'_n) ≤ 2 W_1(μ, μ̂_n), and both decay
+    at the same rate.
     """
     dim = _validate.integer("dim", dim, lo=1)
     n = _validate.integer("n", n, lo=1, hi=5000)

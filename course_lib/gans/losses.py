@@ -8,12 +8,12 @@ Goodfellow et al. 2014) Φ = E log σ(d(a)) + E log(1 − σ(d(h(ω)))) with d a
 
 ``kind``            critic loss L_D                                        generator loss L_G
 ``"wgan"``          E d(fake) − E d(real)                                  −E d(fake)
-``"wgan-gp"``       E d(fake) − E d(real) + λ E (‖∇_â d(â)‖ − 1)²          −E d(fake)
+``"wgan_gp"``       E d(fake) − E d(real) + λ E (‖∇_â d(â)‖ − 1)²          −E d(fake)
 ``"hinge"``         E relu(1 − d(real)) + E relu(1 + d(fake))              −E d(fake)
 ``"vanilla"``       E softplus(−d(real)) + E softplus(d(fake)) (= −Φ)      −E softplus(d(fake)) = E log(1−σ)
 ``"nonsaturating"`` same as vanilla                                        E softplus(−d(fake)) = −E log σ(d)
 
-For "wgan", "wgan-gp" (without the penalty) and "vanilla", L_G = Φ + const and L_D = −Φ: a zero-sum game
+For "wgan", "wgan_gp" (without the penalty) and "vanilla", L_G = Φ + const and L_D = −Φ: a zero-sum game
 whose operator is V = [∇_x Φ, −∇_y Φ] = [∇_x L_G, ∇_y L_D]. All functions take any ``nn.Module`` critic and
 tensors of any shape (B, ...) on any device/dtype.
 """
@@ -26,7 +26,14 @@ from torch import nn
 
 from course_lib import _validate
 
-LOSSES = ("wgan", "wgan-gp", "hinge", "vanilla", "nonsaturating")
+GAN_LOSSES = ("wgan", "wgan_gp", "hinge", "vanilla", "nonsaturating")
+LOSS_ALIASES = {"wgan-gp": "wgan_gp"}   # the spelling of earlier releases, still accepted
+
+
+def loss_kind(kind: str, name: str = "kind") -> str:
+    """``kind`` checked against :data:`GAN_LOSSES` (an error names the parameter ``name``), older
+    spellings (:data:`LOSS_ALIASES`) mapped."""
+    return str(_validate.one_of(name, LOSS_ALIASES.get(kind, kind), GAN_LOSSES))
 
 
 def _critic_output(critic: nn.Module, x: torch.Tensor) -> torch.Tensor:
@@ -46,7 +53,8 @@ def interpolate(real: torch.Tensor, fake: torch.Tensor, t: torch.Tensor | None =
 
 def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
                      t: torch.Tensor | None = None) -> torch.Tensor:
-    """E_â (‖∇_â d(â)‖_2 − 1)² on random interpolates (seed 001 eq. 18); differentiable w.r.t. the critic
+    """E_â (‖∇_â d(â)‖_2 − 1)² on random interpolates (Gulrajani et al. (2017); EE-556 Lecture 11 eq. 18);
+    differentiable w.r.t. the critic
     (double backward). ``fake`` is detached: the penalty regularises the critic only."""
     a_hat = interpolate(real.detach(), fake.detach(), t).requires_grad_(True)
     (grad,) = torch.autograd.grad(_critic_output(critic, a_hat).sum(), a_hat, create_graph=True)
@@ -55,21 +63,22 @@ def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor,
 
 def critic_loss(kind: str, critic: nn.Module, real: torch.Tensor, fake: torch.Tensor, *,
                 gp_weight: float = 10.0) -> torch.Tensor:
-    """The critic's loss L_D (to minimise) for ``kind`` in :data:`LOSSES`; ``gp_weight`` is λ of "wgan-gp"."""
-    _validate.one_of("kind", kind, LOSSES)
+    """The critic's loss L_D (to minimise) for ``kind`` in :data:`GAN_LOSSES`; ``gp_weight`` is λ of
+    "wgan_gp"."""
+    kind = loss_kind(kind)
     gp_weight = _validate.nonnegative("gp_weight", gp_weight)
     d_real, d_fake = _critic_output(critic, real), _critic_output(critic, fake)
-    if kind in ("wgan", "wgan-gp"):
+    if kind in ("wgan", "wgan_gp"):
         loss = d_fake.mean() - d_real.mean()
-        return loss + gp_weight * gradient_penalty(critic, real, fake) if kind == "wgan-gp" else loss
+        return loss + gp_weight * gradient_penalty(critic, real, fake) if kind == "wgan_gp" else loss
     if kind == "hinge":
         return F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
     return F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
 
 
 def generator_loss(kind: str, critic: nn.Module, fake: torch.Tensor) -> torch.Tensor:
-    """The generator's loss L_G (to minimise) for ``kind`` in :data:`LOSSES`."""
-    _validate.one_of("kind", kind, LOSSES)
+    """The generator's loss L_G (to minimise) for ``kind`` in :data:`GAN_LOSSES`."""
+    kind = loss_kind(kind)
     d_fake = _critic_output(critic, fake)
     if kind == "vanilla":
         return -F.softplus(d_fake).mean()
@@ -80,7 +89,8 @@ def generator_loss(kind: str, critic: nn.Module, fake: torch.Tensor) -> torch.Te
 
 @torch.no_grad()
 def clip_weights_(critic: nn.Module, c: float) -> nn.Module:
-    """Project the critic's parameters onto the box [−c, c], in place (seed 001 eq. 17)."""
+    """Project the critic's parameters onto the box [−c, c], in place (Arjovsky et al. (2017); EE-556
+    Lecture 11 eq. 17)."""
     c = _validate.positive("c", c)
     for p in critic.parameters():
         p.clamp_(-c, c)
@@ -89,4 +99,4 @@ def clip_weights_(critic: nn.Module, c: float) -> nn.Module:
 
 def is_zero_sum(kind: str) -> bool:
     """True when L_G = Φ + const and L_D = −Φ (up to the critic's regulariser) for this ``kind``."""
-    return _validate.one_of("kind", kind, LOSSES) in ("wgan", "wgan-gp", "vanilla")
+    return loss_kind(kind) in ("wgan", "wgan_gp", "vanilla")

@@ -68,7 +68,7 @@ def weight_matrices(module: nn.Module) -> list[torch.Tensor]:
 
 def lipschitz_upper_bound(module: nn.Module) -> float:
     """Π_l ‖W_l‖_2 over the Linear layers: an upper bound on the ℓ2 Lipschitz constant of an MLP
-    with 1-Lipschitz activations (eq. 14 of seed 001 for one hidden layer)."""
+    with 1-Lipschitz activations (EE-556 Lecture 11, eq. 14, for one hidden layer)."""
     with torch.no_grad():
         norms = [torch.linalg.matrix_norm(w, ord=2) for w in weight_matrices(module)]
     return float(torch.stack(norms).prod())
@@ -97,7 +97,8 @@ def lipschitz_lower_estimate(f: nn.Module, points: torch.Tensor) -> float:
 
 def neural_distance(x: torch.Tensor, y: torch.Tensor, *, hidden: int = 32, steps: int = 300, lr: float = 0.05,
                     seed: int = 0) -> float:
-    """Neural-network distance (seed 001 eq. 15) between two samples, estimated from below:
+    """Neural-network distance (Arora et al. (2017); EE-556 Lecture 11 eq. 15) between two samples,
+    estimated from below:
     max E_x h(a) − E_y h(a) over h = X_2ᵀ relu(X_1 a) with ‖X_1‖_2 ≤ 1, ‖X_2‖_2 ≤ 1, by projected
     gradient ascent (Adam steps, then each matrix is divided by max(1, its spectral norm)).
 

@@ -21,7 +21,7 @@ from course_lib import _validate
 from course_lib.gans.losses import clip_weights_
 from course_lib.minimax.algorithms import eg_plus_step, eg_step, gda_step, ogda_step
 
-METHODS = ("adam", "gda", "eg", "ogda", "seg_plus")
+GAME_METHODS = ("adam", "gda", "eg", "ogda", "seg_plus")
 _MINIMAX_STEPS = {"gda": gda_step, "eg": eg_step, "ogda": ogda_step}
 Closure = Callable[[], tuple[torch.Tensor, torch.Tensor]]
 
@@ -38,7 +38,8 @@ class GameOptimizer:
     * ``"seg_plus"``: z̄ = z − γV(z), z⁺ = z − α_k γV(z̄), α_k = α₀/√(1 + k/k₀) (Pethick et al. ICLR 2023).
 
     ``alternating=True`` (adam and gda only) makes ``n_critic`` critic updates, then one generator update,
-    each at the latest parameters (seed 001, "Stochastic training of Wasserstein GANs"). ``clip=c`` projects
+    each at the latest parameters (EE-556 Lecture 11, "Stochastic training of Wasserstein GANs"). ``clip=c``
+    projects
     the critic's parameters onto [−c, c] after every update (WGAN weight clipping).
     """
 
@@ -48,7 +49,7 @@ class GameOptimizer:
                  seg_alpha0: float = 1.0, seg_k0: float = 100.0) -> None:
         if not isinstance(generator, nn.Module) or not isinstance(critic, nn.Module):
             raise TypeError("'generator' and 'critic' must be torch.nn.Module instances")
-        self.method = _validate.one_of("method", method, METHODS)
+        self.method = _validate.one_of("method", method, GAME_METHODS)
         self.lr_g = _validate.positive("lr_g", lr_g)
         self.lr_d = _validate.positive("lr_d", lr_d)
         self.n_critic = _validate.integer("n_critic", n_critic, lo=1)
@@ -65,7 +66,7 @@ class GameOptimizer:
         self.params_d = [p for p in critic.parameters() if p.requires_grad]
         self.state: object = None
         self.k = 0                 # game steps made
-        self.grad_evals = 0        # closure calls (the cost measure of seed 000's GAN figure)
+        self.grad_evals = 0        # closure calls (the cost measure of the non-zero-sum talk's GAN figure)
         self.last_losses: tuple[torch.Tensor, torch.Tensor] | None = None
         self.last_grad_norm: torch.Tensor | None = None   # max over the step's closure calls of ‖V‖ (no sync)
         self._grad_norms: list[torch.Tensor] = []

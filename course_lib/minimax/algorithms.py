@@ -17,7 +17,8 @@ exceptions, which need numpy arrays of shape (N, d), are marked: PPM with a Jaco
 solve), AdaptiveEG+ and CurvatureEG+ (row-wise inner products and norms); AltGDA needs the split
 ``dx`` of z into (x, y) along the last axis.
 
-Update rules follow seed 000 ("Basic algorithms for minimax") and the papers cited per step
+Update rules follow the non-zero-sum talk (Cevher, 2024) ("Basic algorithms for minimax") and the papers
+cited per step
 (§1 table, §3.2 for the CEG+ family from LIONS-EPFL/weak-minty-code, §3.5 for BC-SEG+).
 Initialisation: V(z_{−1}) := V(z₀), z_{−1} := z₀, z̄_{−1} := z₀, so the first step of OGDA, RFBS and
 Popov is a GDA step.
@@ -44,7 +45,7 @@ def _rowdot(a: Any, b: Any) -> Any:
 
 
 def gda_step(V: Operator, z: Any, alpha: float, state: Any = None) -> tuple[Any, None]:
-    """GDA: z⁺ = z − αV(z) (seed 000)."""
+    """GDA: z⁺ = z − αV(z)."""
     return z - alpha * V(z), None
 
 
@@ -63,7 +64,7 @@ def agda_step(V: Operator, z: Any, alpha: float, state: Any = None, *,
 
 def ppm_step(V: Operator, z: Any, alpha: float, state: Any = None, *, jac: Operator | None = None,
              tol: float = 1e-12, max_iter: int = 100) -> tuple[Any, None]:
-    """Proximal point: z⁺ = z − αV(z⁺) (seed 000), an implicit equation solved by an inner loop.
+    """Proximal point: z⁺ = z − αV(z⁺), an implicit equation solved by an inner loop.
 
     With ``jac`` (numpy, J_V of shape (N, d, d)) the inner solve is Newton's method, exact after one
     iteration when V is linear; without it, the fixed-point iteration w ← z − αV(w) (needs αL < 1).

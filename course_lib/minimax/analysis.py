@@ -2,7 +2,8 @@
 weak-MVI ρ and Lipschitz L on a box, linearised multipliers, the mean flow, and basin labels.
 
 Conventions: J_V = [[Φ_xx, Φ_xy], [−Φ_yx, −Φ_yy]]; weak MVI
-⟨V(z), z − z*⟩ ≥ ρ‖V(z)‖² (seed 000, "When do the algorithms converge?"), so ρ̂ = inf of the ratio.
+⟨V(z), z − z*⟩ ≥ ρ‖V(z)‖² (the non-zero-sum talk (Cevher, 2024), "When do the algorithms converge?"), so ρ̂
+= inf of the ratio.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def critical_points(game: Game, box: float | None = None, *, n: int = 21, tol: f
 
 @dataclass(frozen=True)
 class NashTest:
-    """Second-order test at a zero of V (research §5). ``verdict`` is a sentence for the lecture."""
+    """Second-order test at a zero of V (Jin et al. (2020)). ``verdict`` is a sentence for the lecture."""
 
     point: np.ndarray
     phi_xx: float
@@ -93,7 +94,7 @@ def local_nash(game: Game, z: object, *, tol: float = 1e-9) -> NashTest:
 def weak_mvi_rho(game: Game, z_star: object, box: float, *, n: int = 201,
                  refine: int = 8) -> tuple[float, np.ndarray]:
     """ρ̂ = inf over [−box, box]² of ⟨V(z), z − z*⟩/‖V(z)‖² and its arg-min (grid, then L-BFGS-B from
-    the ``refine`` best grid points; points with ‖V‖² < 1e-14 are skipped). Research §3.6."""
+    the ``refine`` best grid points; points with ‖V‖² < 1e-14 are skipped)."""
     z_star = _validate.array("z_star", z_star, shape=(2,))
     box = _validate.positive("box", box)
     n = _validate.integer("n", n, lo=3, hi=2001)
@@ -128,7 +129,7 @@ def lipschitz(game: Game, box: float, *, n: int = 201) -> tuple[float, np.ndarra
 
 
 def multipliers(method: str, mu: complex | np.ndarray, step: float, *, alpha: float = 0.5) -> np.ndarray:
-    """Multipliers of the linearised method at an eigenvalue μ of J_V (research §5); the iterates
+    """Multipliers of the linearised method at an eigenvalue μ of J_V; the iterates
     contract iff every modulus is < 1. OGDA/RFBS/Popov: both roots of ν² − (1 − 2αμ)ν − αμ."""
     mu = np.asarray(mu, dtype=complex)
     a = _validate.positive("step", step)

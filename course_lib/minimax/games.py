@@ -1,12 +1,13 @@
 """Two-player games min_x max_y Φ(x, y) and their operator V(z) = [∇ₓΦ, −∇ᵧΦ], z = (x, y).
 
-Every game is built from a sympy expression of Φ (seed 000, "Basic algorithms for minimax"): V and
+Every game is built from a sympy expression of Φ (the non-zero-sum talk (Cevher, 2024), "Basic algorithms
+for minimax"): V and
 its Jacobian are derived symbolically and compiled to vectorised numpy, so ``game.V`` maps points of
 shape (N, 2) to (N, 2) and ``game.jacobian`` maps (N, 2) to (N, 2, 2). Convention: x minimises, the
 mean dynamics are ż = −V(z).
 
 The two Hsieh et al. examples are implemented in the orientation that shows the intended picture
-(research §2.1); the slide's printed formulas are available with ``player="x"`` / ``swap=True``.
+(Hsieh et al. (2021)); the slide's printed formulas are available with ``player="x"`` / ``swap=True``.
 """
 
 from __future__ import annotations
@@ -97,13 +98,14 @@ def _rational(value: float) -> sp.Rational:
 
 
 def bilinear() -> Game:
-    """Φ = xy: V(z) = [y, −x], the rotation that GDA spirals out of (seed 000)."""
+    """Φ = xy: V(z) = [y, −x], the rotation that GDA spirals out of."""
     return Game("bilinear", X * Y, "min_x max_y xy: V = [y, -x], unique solution 0, monotone (ρ = 0), L = 1",
                 np.zeros((1, 2)), box=1.5)
 
 
 def linear(a: float = 1.0, b: float = 0.0) -> Game:
-    """Φ = a·xy + (b/2)x² − (b/2)y²: V = [[b, a], [−a, b]] z, L = √(a²+b²), ρ = b/L² (research §3.3)."""
+    """Φ = a·xy + (b/2)x² − (b/2)y²: V = [[b, a], [−a, b]] z, L = √(a²+b²), ρ = b/L² (the linear lower-bound
+    family of Pethick et al. (2022))."""
     a, b = _validate.number("a", a), _validate.number("b", b)
     if a == 0 and b == 0:
         raise ValueError("'a' and 'b' must not both be 0 (V ≡ 0 has no unique solution)")
@@ -126,7 +128,7 @@ def almost_bilinear(eps: float = 0.1, player: str = "y") -> Game:
 
     With φ on the max player y the origin repels and a cycle of radius ≈ 2/√3 attracts everything: a
     spurious attractor with no critical point. With φ on x (the slide's formula, x minimising) the
-    origin attracts and the cycle repels (research §2.1–2.2).
+    origin attracts and the cycle repels (Hsieh et al. (2021)).
     """
     eps = _validate.positive("eps", eps)
     u = {"x": X, "y": Y}[_validate.one_of("player", player, ("x", "y"))]
@@ -141,7 +143,8 @@ def forsaken(c: float = 0.45, swap: bool = False) -> Game:
 
     ``swap=True`` gives the slide's printed names, Φ = y(x − c) + φ(y) − φ(x) with x still minimising.
     For c < 0.4724 (Hopf point) the solution attracts but is shielded by a repelling cycle inside an
-    attracting spurious cycle (research §2.3). Lectures project onto the box [−1.5, 1.5]².
+    attracting spurious cycle (Hsieh et al. (2021); c = 0.45 as in ``LIONS-EPFL/weak-minty-code``). Lectures
+    project onto the box [−1.5, 1.5]².
     """
     c = _validate.number("c", c, lo=0.0, hi=1.0)
     cc = _rational(c)

@@ -60,7 +60,7 @@ def _base_figure(game: Game, title: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name="last iterate", marker={"size": 7}))
     fig.update_layout(title=title, xaxis={"title": "x (min player)", "range": list(lim)},
                       yaxis={"title": "y (max player)", "range": list(lim), "scaleanchor": "x"},
-                      height=520, legend={"orientation": "h", "y": -0.2})
+                      width=640, height=560, legend={"orientation": "h", "y": -0.2})
     return fig
 
 

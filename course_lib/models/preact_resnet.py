@@ -2,8 +2,8 @@
 of Wong et al. 2020 and Rice et al. 2020), with the input normalisation inside the model so that attacks
 work in [0, 1] pixel space (ε = 8/255 in pixel units).
 
-``activation="celu", norm="gn"`` gives the variant used for DDi (seed 003, "Experiments on CIFAR10":
-ReLU → CELU for differentiability, BatchNorm → GroupNorm to remove intra-batch dependencies).
+``activation="celu", norm="gn"`` gives the variant used for DDi (Latorre et al. 2023, "Experiments on
+CIFAR10": ReLU → CELU for differentiability, BatchNorm → GroupNorm to remove intra-batch dependencies).
 ``width`` scales every layer (64 is the published model; 8 is a CPU smoke-test size).
 """
 

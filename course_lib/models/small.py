@@ -21,30 +21,30 @@ def _activation(name: str) -> nn.Module:
 
 
 class MLP(nn.Sequential):
-    """Flatten → [Linear → activation] per hidden layer → Linear to ``n_classes`` logits."""
+    """Flatten → [Linear → activation] per hidden layer → Linear to ``num_classes`` logits."""
 
-    def __init__(self, in_features: int = 64, hidden: Sequence[int] = (128,), n_classes: int = 10,
+    def __init__(self, in_features: int = 64, hidden: Sequence[int] = (128,), num_classes: int = 10,
                  activation: str = "relu") -> None:
         in_features = _validate.integer("in_features", in_features, lo=1)
-        n_classes = _validate.integer("n_classes", n_classes, lo=2)
+        num_classes = _validate.integer("num_classes", num_classes, lo=2)
         widths = [in_features] + [_validate.integer("hidden", h, lo=1) for h in hidden]
         layers: list[nn.Module] = [nn.Flatten()]
         for w_in, w_out in zip(widths[:-1], widths[1:]):
             layers += [nn.Linear(w_in, w_out), _activation(activation)]
-        layers.append(nn.Linear(widths[-1], n_classes))
+        layers.append(nn.Linear(widths[-1], num_classes))
         super().__init__(*layers)
 
 
 class CNN(nn.Sequential):
-    """conv3×3 (width) → act → conv3×3 stride 2 (2·width) → act → FC 128 → act → FC n_classes.
+    """conv3×3 (width) → act → conv3×3 stride 2 (2·width) → act → FC 128 → act → FC num_classes.
 
     ``image_size`` is the input's height = width (8 for digits, 16 or 32 when upsampled, 32 for CIFAR).
     """
 
-    def __init__(self, in_channels: int = 1, n_classes: int = 10, width: int = 16, activation: str = "relu",
+    def __init__(self, in_channels: int = 1, num_classes: int = 10, width: int = 16, activation: str = "relu",
                  image_size: int = 8) -> None:
         in_channels = _validate.integer("in_channels", in_channels, lo=1)
-        n_classes = _validate.integer("n_classes", n_classes, lo=2)
+        num_classes = _validate.integer("num_classes", num_classes, lo=2)
         width = _validate.integer("width", width, lo=1)
         image_size = _validate.integer("image_size", image_size, lo=2)
         side = (image_size + 1) // 2  # output side of the stride-2 conv with padding 1
@@ -53,5 +53,5 @@ class CNN(nn.Sequential):
             nn.Conv2d(width, 2 * width, 3, stride=2, padding=1), _activation(activation),
             nn.Flatten(),
             nn.Linear(2 * width * side * side, 128), _activation(activation),
-            nn.Linear(128, n_classes),
+            nn.Linear(128, num_classes),
         )

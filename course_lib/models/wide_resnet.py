@@ -1,5 +1,5 @@
 """WideResNet-34-10 (Zagoruyko and Komodakis 2016), the model of the TRADES, MART and AWP tables
-(seed 002), with the input normalisation inside (attacks work in [0, 1]).
+(Wang's guest lecture), with the input normalisation inside (attacks work in [0, 1]).
 
 Depth 6n + 4 with n pre-activation blocks per stage and stage widths 16k, 32k, 64k: WRN-34-10 has n = 5,
 k = 10 (46.2M parameters): a PreActResNet with three stages after a 16-channel stem.

@@ -1,5 +1,5 @@
-"""Adversarial attacks as (projected) gradient *ascent* on the loss over the ε-ball (seed 001, "FGSM",
-"proximal gradient ascent"; Madry et al. 2018).
+"""Adversarial attacks as (projected) gradient *ascent* on the loss over the ε-ball (EE-556 Lecture 11,
+"FGSM", "proximal gradient ascent"; Madry et al. 2018).
 
 Every attack is batch-native, takes inputs in [0, 1], returns a detached ``x_adv`` with
 ‖x_adv − x‖ ≤ ε and x_adv ∈ [0, 1], and costs one forward-backward per step. It runs the model in the
@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.losses import LOSSES, attack_objective
+from course_lib.robust.losses import ATTACK_LOSSES, attack_objective
 
 NORMS = ("linf", "l2", "l1")
 L1_QUANTILE = 0.99  # SLIDE (Tramèr & Boneh 2019): step only along the top 1 % gradient coordinates
@@ -154,7 +154,7 @@ def ascend(model: nn.Module, x: torch.Tensor, x_adv: torch.Tensor, objective: Ob
 
 
 def _objective(y: torch.Tensor, loss: str, targeted: bool, y_target: torch.Tensor | None) -> Objective:
-    _validate.one_of("loss", loss, LOSSES)
+    _validate.one_of("loss", loss, ATTACK_LOSSES)
     if targeted and (not isinstance(y_target, torch.Tensor) or y_target.shape != y.shape):
         raise ValueError(f"'y_target' must be a tensor of shape {tuple(y.shape)} when targeted=True")
     return lambda logits: attack_objective(logits, y, loss, targeted=targeted, y_target=y_target)
@@ -163,7 +163,7 @@ def _objective(y: torch.Tensor, loss: str, targeted: bool, y_target: torch.Tenso
 # ---------------------------------------------------------------- attacks
 def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, *, loss: str = "ce",
          targeted: bool = False, y_target: torch.Tensor | None = None) -> torch.Tensor:
-    """FGSM (Goodfellow et al. 2015; seed 001): x_adv = clip_[0,1](x + ε · sign ∇_x ℓ(x, y)).
+    """FGSM (Goodfellow et al. 2015; EE-556 Lecture 11): x_adv = clip_[0,1](x + ε · sign ∇_x ℓ(x, y)).
 
     The exact maximiser of the linearised loss over the ℓ∞ ball; one forward-backward.
     """
@@ -174,11 +174,11 @@ def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, *, loss
 
 def pga(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float, steps: int = 1, *,
         norm: str = "linf", loss: str = "ce") -> torch.Tensor:
-    """Proximal gradient ascent (seed 001, "PGA"): η⁰ = 0, η^{k+1} = π_N(η^k + α ∇f(η^k)) with the raw
-    gradient of f(η) = ℓ(x + η, y) and π_N the projection onto the ε-ball (and the box).
+    """Proximal gradient ascent (EE-556 Lecture 11, "PGA"): η⁰ = 0, η^{k+1} = π_N(η^k + α ∇f(η^k)) with
+    the raw gradient of f(η) = ℓ(x + η, y) and π_N the projection onto the ε-ball (and the box).
 
-    With one step and α|∇f(0)|_i > ε for every i with ∇f(0)_i ≠ 0 it is FGSM (seed 001, "FGSM as one
-    step of PGA").
+    With one step and α|∇f(0)|_i > ε for every i with ∇f(0)_i ≠ 0 it is FGSM (EE-556 Lecture 11, "FGSM
+    as one step of PGA").
     """
     eps = check_inputs(x, y, eps, norm)
     steps = _validate.integer("steps", steps, lo=1)
@@ -190,7 +190,8 @@ def pga(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: f
 def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float | None = None,
         steps: int = 10, *, norm: str = "linf", random_start: bool = True, restarts: int = 1,
         loss: str = "ce", targeted: bool = False, y_target: torch.Tensor | None = None) -> torch.Tensor:
-    """PGD, i.e. multi-step FGSM (Madry et al. 2018; seed 000 "PGD: a misnomer", seed 001):
+    """PGD, i.e. multi-step FGSM (Madry et al. 2018; the non-zero-sum talk, "PGD: a misnomer"; EE-556
+    Lecture 11):
     δ_{t+1} = Π_{B_p(ε) ∩ box}(δ_t + α · argmax_{‖d‖_p≤1} ⟨∇_δ ℓ(x + δ_t, y), d⟩).
 
     ``alpha`` defaults to 2.5·ε/steps. With ``restarts > 1`` each example keeps the restart that
@@ -221,21 +222,21 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: f
 
 
 def beta_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float | None = None,
-                steps: int = 10, norm: str = "linf", *, n_classes: int | None = None) -> torch.Tensor:
-    """BETA, best targeted attack (Robey et al. 2023; seed 000): for every class j ≠ y run PGD on the
-    margin M_j(x + δ) = z_j − z_y, then keep the class with the largest margin, j* = argmax_j M_j.
+                steps: int = 10, norm: str = "linf", *, num_classes: int | None = None) -> torch.Tensor:
+    """BETA, best targeted attack (Robey et al. 2024; the non-zero-sum talk): for every class j ≠ y run PGD
+    on the margin M_j(x + δ) = z_j − z_y, then keep the class with the largest margin, j* = argmax_j M_j.
 
     Maximising max_j M_j maximises the 0-1 loss (M > 0 ⇔ misclassified), unlike cross-entropy. The
     K−1 targets run as one batch of (K−1)·n examples: one forward-backward of that batch per step, plus
-    one forward to pick j* (and one to read K when ``n_classes`` is not given).
+    one forward to pick j* (and one to read K when ``num_classes`` is not given).
     """
     eps = check_inputs(x, y, eps, norm)
     steps = _validate.integer("steps", steps, lo=1)
     alpha = 2.5 * eps / steps if alpha is None else _validate.positive("alpha", alpha)
-    if n_classes is None:
+    if num_classes is None:
         with torch.no_grad():
-            n_classes = model(x[:1]).shape[1]
-    K = _validate.integer("n_classes", n_classes, lo=2)
+            num_classes = model(x[:1]).shape[1]
+    K = _validate.integer("num_classes", num_classes, lo=2)
     n = x.shape[0]
     others = (y[None, :] + torch.arange(1, K, device=y.device)[:, None]) % K   # (K−1, n): all j ≠ y
     xs, ys, js = x.repeat(K - 1, *([1] * (x.dim() - 1))), y.repeat(K - 1), others.reshape(-1)
@@ -256,7 +257,7 @@ DUAL = {"linf": 1.0, "l2": 2.0, "l1": float("inf")}
 
 def linear_worst_case(w: torch.Tensor, a: torch.Tensor, eps: float, norm: str = "linf"
                       ) -> tuple[torch.Tensor, torch.Tensor]:
-    """max_{‖η‖_p≤ε} ⟨w, a + η⟩ = ⟨w, a⟩ + ε‖w‖_q with 1/p + 1/q = 1 (seed 001, dual norms).
+    """max_{‖η‖_p≤ε} ⟨w, a + η⟩ = ⟨w, a⟩ + ε‖w‖_q with 1/p + 1/q = 1 (EE-556 Lecture 11, dual norms).
 
     Returns the maximiser η* (ε·sign w for ℓ∞, ε·w/‖w‖₂ for ℓ2, ε·sign(w_i*)e_i* at i* = argmax|w_i| for
     ℓ1) and the value, for a batch: w and a of shape (n, d).

@@ -1,7 +1,7 @@
 """Verified robustness of ReLU MLPs: interval bound propagation (IBP) and CROWN-style linear bounds.
 
-Seed 004 (Verified Robustness): verified robust accuracy ≤ "true" robust accuracy ≤ empirical robust
-accuracy. A point is *verified* when a sound lower bound of every margin f_y − f_j (j ≠ y) over the
+CS8695 by Chen Liu ("Verified Robustness"): verified robust accuracy ≤ "true" robust accuracy ≤ empirical
+robust accuracy. A point is *verified* when a sound lower bound of every margin f_y − f_j (j ≠ y) over the
 ball S_ε(x) is > 0. Both bounds below are sound: no point of the ball can fall outside them.
 
 Supported networks: any module whose leaf modules, in registration order, read
@@ -17,7 +17,9 @@ The input set is the ℓ∞ ball B∞(x, ε) clipped to the input domain (``doma
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -27,7 +29,9 @@ from course_lib.robust.base import Method
 
 Layers = list[tuple[torch.Tensor, torch.Tensor]]
 LOWER_SLOPES = ("adaptive", "zero")
-METHODS = ("ibp", "crown")
+CERTIFIERS = ("ibp", "crown")
+ROBUSTNESS_LEVELS = ("attack found by PGD", "attack found by grid search only", "robust, not verified",
+                     "verified by CROWN only", "verified by IBP")
 
 
 def relu_mlp_layers(model: nn.Module) -> Layers:
@@ -70,10 +74,10 @@ def input_box(x: torch.Tensor, eps: float, *, domain: tuple[float, float] | None
     return lower, upper
 
 
-def margin_spec(y: torch.Tensor, n_classes: int) -> torch.Tensor:
+def margin_spec(y: torch.Tensor, num_classes: int) -> torch.Tensor:
     """C of shape (N, K, K) with rows e_y − e_j, so that (C f)_j = f_y − f_j (row y is 0)."""
     y = torch.as_tensor(y).long()
-    eye = torch.eye(n_classes, dtype=torch.float64)
+    eye = torch.eye(num_classes, dtype=torch.float64)
     return eye[y][:, None, :] - eye[None, :, :]
 
 
@@ -125,7 +129,7 @@ def ibp_bounds(model: nn.Module, x: torch.Tensor, eps: float, *,
 
 
 def _relu_relaxation(lower: torch.Tensor, upper: torch.Tensor, lower_slope: str):
-    """Linear bounds αz ≤ ReLU(z) ≤ s·z + t on [l, u] (seed 004: D x + m₁ ≤ σ(x) ≤ D x + m₂).
+    """Linear bounds αz ≤ ReLU(z) ≤ s·z + t on [l, u] (CS8695: D x + m₁ ≤ σ(x) ≤ D x + m₂).
 
     Active (l ≥ 0): identity. Inactive (u ≤ 0): 0. Unstable: upper line u(z − l)/(u − l); lower
     slope α = 1[u > −l] ("adaptive", CROWN) or α = 0 ("zero").
@@ -179,7 +183,7 @@ def crown_bounds(model: nn.Module, x: torch.Tensor, eps: float, *,
     """CROWN linear bounds l ≤ f(x′) ≤ u (or of C·f) for all x′ in B∞(x, ε) ∩ domain; shapes (N, K).
 
     Each ReLU is sandwiched between two lines, the network becomes linear in x′ between a lower and an
-    upper linear function, and these are minimised/maximised over the box (Zhang et al. 2018; seed 004,
+    upper linear function, and these are minimised/maximised over the box (Zhang et al. 2018; CS8695,
     linear approximation). Intermediate pre-activation bounds come from the same back-substitution.
     With ``lower_slope="zero"`` the bounds are never looser than IBP's (a theorem); the adaptive slope
     is usually tighter but not always (one neuron, z ∈ [−1, 2]: CROWN gives ReLU ≥ −1, IBP ≥ 0).
@@ -206,7 +210,7 @@ def margin_envelope(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: flo
     """CROWN's linear lower bounds of the margins: f_y(x′) − f_j(x′) ≥ A_j·x′ + c_j on B∞(x, ε) ∩ domain.
 
     Returns A (N, K, d) and c (N, K) (row y is 0). The polyhedron {x′ : A_j·x′ + c_j ≥ 0 for all j} is
-    an envelope inside the decision region of y: seed 004, "Geometric interpretation of model
+    an envelope inside the decision region of y: CS8695, "Geometric interpretation of model
     linearization" (Liu, Salzmann, Süsstrunk 2021), there written f − f_y ≤ WΔ + b.
     """
     y = _labels(y, len(x))
@@ -214,6 +218,48 @@ def margin_envelope(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: flo
         layers, pre, box = _crown_setup(model, x, eps, domain, lower_slope)
         A, c = _crown_linear(_with_spec(layers, margin_spec(y, layers[-1][0].shape[0])), pre, lower_slope)
     return A.expand(len(x), *A.shape[-2:]), c.expand(len(x), c.shape[-1])
+
+
+@dataclass
+class EnvelopeMap:
+    """The square (1 + margin)·B∞(x₀, ε) around a 2-D point x₀ on an (n, n) grid (``meshgrid`` "xy")."""
+
+    x0: np.ndarray            # (2,)
+    eps: float
+    x1: np.ndarray            # (n, n) first coordinates of the grid points
+    x2: np.ndarray            # (n, n) second coordinates
+    same_class: np.ndarray    # (n, n) bool: the network predicts f(x₀) there
+    in_envelope: np.ndarray   # (n, n) bool: inside CROWN's envelope {A_j·x′ + c_j ≥ 0 ∀j} and the ball
+
+
+def envelope_map(model: nn.Module, x0: torch.Tensor, eps: float, *, n: int = 201,
+                 margin: float = 1.0) -> EnvelopeMap:
+    """Decision region of f(x₀) and CROWN's polyhedral envelope (:func:`margin_envelope`, unbounded
+    domain) inside B∞(x₀, ε), on a grid over the square of half-side (1 + margin)·ε around x₀ (2-D)."""
+    eps = _validate.positive("eps", eps)
+    n = _validate.integer("n", n, lo=2)
+    margin = _validate.nonnegative("margin", margin)
+    x0 = torch.as_tensor(x0).reshape(1, 2)
+    with torch.no_grad():
+        y0 = model(x0).argmax(1)
+    A, c = margin_envelope(model, x0, y0, eps, domain=None)
+    centre = x0[0].double().numpy()
+    g = np.linspace(-(1 + margin) * eps, (1 + margin) * eps, n)
+    x1, x2 = np.meshgrid(centre[0] + g, centre[1] + g)
+    points = torch.tensor(np.stack([x1.ravel(), x2.ravel()], axis=1), dtype=torch.float64)
+    with torch.no_grad():
+        same = (model(points.to(x0.dtype)).argmax(1) == y0).numpy().reshape(x1.shape)
+    inside = ((points @ A[0].T + c[0]) >= 0).all(dim=1).numpy().reshape(x1.shape)
+    inside &= (np.abs(x1 - centre[0]) <= eps) & (np.abs(x2 - centre[1]) <= eps)
+    return EnvelopeMap(x0=centre, eps=float(eps), x1=x1, x2=x2, same_class=same, in_envelope=inside)
+
+
+def robustness_status(ibp: torch.Tensor, crown: torch.Tensor, true: torch.Tensor,
+                      empirical: torch.Tensor) -> np.ndarray:
+    """One level per point, the strongest statement that holds: an index into :data:`ROBUSTNESS_LEVELS`
+    (4 verified by IBP, 3 by CROWN only, 2 robust on a grid search, 1 robust to PGD only, 0 not robust)."""
+    levels = [torch.as_tensor(t).cpu().numpy().astype(bool) for t in (ibp, crown, true, empirical)]
+    return np.select(levels, [4, 3, 2, 1], default=0)
 
 
 def exhaustive_robust(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, *, n_grid: int = 21,
@@ -245,7 +291,7 @@ def margin_lower_bounds(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps:
 
     The margin rows e_y − e_j are folded into the last layer (tighter than l_y − u_j).
     """
-    _validate.one_of("method", method, METHODS)
+    _validate.one_of("method", method, CERTIFIERS)
     y = _labels(y, len(x))
     K = relu_mlp_layers(model)[-1][0].shape[0]
     if int(y.max()) >= K:

@@ -1,4 +1,5 @@
-"""CFOL-AT (Pethick, Chrysos, Cevher, TMLR 2023; seed 000 "Robustness of the worst-performing class"):
+"""CFOL-AT (Pethick, Chrysos, Cevher, TMLR 2023; the non-zero-sum talk, "Robustness of the worst-performing
+class"):
 adversarial training against the worst class, min_θ max_{q∈Δ_K} Σ_y q_y L_y(θ), the class player run as
 Exp3 (Auer et al. 2002; `LIONS-EPFL/class-focused-online-learning-code`,
 `cfol/class_sampler.py`).
@@ -17,11 +18,11 @@ import torch
 import torch.nn.functional as F
 
 from course_lib import _validate
-from course_lib.robust.base import Method
+from course_lib.robust.base import Wrapper
 from course_lib.robust.methods import AdversarialMethod
 
 
-class CFOL(Method):
+class CFOL(Wrapper):
     """Wraps an input-space method (e.g. ``PGDAT``): same loss, but class-focused sampling.
 
     ``gamma`` = 1/2 and ``eta`` = 5e-6 are the authors' CIFAR-10 values (per example, 50 000 examples
@@ -30,6 +31,7 @@ class CFOL(Method):
     """
 
     name = "CFOL"
+    STATE = ("w", "history")
 
     def __init__(self, inner: AdversarialMethod, num_classes: int, gamma: float = 0.5,
                  eta: float = 5e-6) -> None:
@@ -62,6 +64,7 @@ class CFOL(Method):
 
     def start_epoch(self, epoch: int, epochs: int) -> None:
         self.history.append(self.probabilities.detach().clone())
+        self.inner.start_epoch(epoch, epochs)
 
     def batch_indices(self, y: torch.Tensor, batch_size: int,
                       generator: torch.Generator) -> Iterator[torch.Tensor]:
@@ -78,9 +81,6 @@ class CFOL(Method):
             c = torch.multinomial(p, len(size), replacement=True, generator=gen)
             u = torch.rand(len(size), generator=gen, device=y.device)
             yield order[offsets[c] + (u * counts[c]).long()]
-
-    def loss(self, model, x, y):
-        return self.inner.loss(model, x, y)
 
     def step(self, model, x, y, optimizer):
         x_adv = self.inner.perturb(model, x, y)

@@ -1,8 +1,12 @@
-"""Single-step adversarial training and its fixes for catastrophic overfitting (seed 000, "ELLE/LLR/CURE/
-GradAlign" table; seed 004, "CO"; research adversarial.md §4.2).
+"""Single-step adversarial training and its fixes for catastrophic overfitting (the non-zero-sum
+talk, "ELLE/LLR/CURE/GradAlign" table; CS8695 by Chen Liu, "CO"; Wong et al. 2020, de Jorge et al. 2022,
+Andriushchenko and Flammarion 2020, Abad Rocamora et al. 2024, and their code).
 
 Each method is a :class:`~course_lib.robust.base.Method` whose ``loss(model, x, y)`` is the scalar
 training loss on a batch; the base class turns it into an SGD step. ε is in pixel units ([0, 1] images).
+Every single step goes through the attack kernel of :mod:`course_lib.robust.attacks` (``ascend``, or
+``input_gradient`` + ``project`` where the method reuses the gradient): one forward-backward of the input
+only, no weight gradients.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.attacks import ascend, check_inputs, input_gradient
+from course_lib.robust.attacks import ascend, check_inputs, input_gradient, project, random_delta
 from course_lib.robust.base import Method
 from course_lib.robust.metrics import linearity_error
 
@@ -23,9 +27,9 @@ def _ce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.float(), y, reduction="none")
 
 
-def _grad_ce(model: nn.Module, x: torch.Tensor, y: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
-    """∇_δ Σ_i ℓ(model(x_i + δ_i), y_i), with respect to δ only (one forward-backward)."""
-    return input_gradient(model, x + delta, lambda logits: _ce(logits, y))
+def _random_start(x: torch.Tensor, radius: float) -> torch.Tensor:
+    """x + δ₀, δ₀ ~ U(−r, r)^d, clipped to the box [0, 1]."""
+    return (x + random_delta(x, radius, "linf")).clamp(0.0, 1.0)
 
 
 class FGSMAT(Method):
@@ -56,15 +60,15 @@ class FGSMRS(Method):
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         check_inputs(x, y, self.eps)
-        delta0 = (x + (torch.rand_like(x) * 2 - 1) * self.eps).clamp(0, 1) - x
-        g = _grad_ce(model, x, y, delta0)
-        delta = (delta0 + self.alpha * g.sign()).clamp(-self.eps, self.eps)
-        return _ce(model((x + delta).clamp(0, 1)), y).mean()
+        x_adv = ascend(model, x, _random_start(x, self.eps), lambda logits: _ce(logits, y), self.eps,
+                       self.alpha)
+        return _ce(model(x_adv), y).mean()
 
 
 class NFGSM(Method):
     """N-FGSM (de Jorge et al. 2022): η ~ U(−kε, kε), δ = η + α·sign ∇ℓ(x + η) with **no** projection
-    onto the ε-ball (‖δ‖∞ ≤ (k+1)ε); k = 2, α = ε by default."""
+    onto the ε-ball (‖δ‖∞ ≤ kε + α: the kernel's ball of that radius never binds); k = 2, α = ε by
+    default."""
 
     name = "N-FGSM"
 
@@ -75,9 +79,9 @@ class NFGSM(Method):
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         check_inputs(x, y, self.eps)
-        eta = (x + (torch.rand_like(x) * 2 - 1) * self.k * self.eps).clamp(0, 1) - x
-        g = _grad_ce(model, x, y, eta)
-        return _ce(model((x + eta + self.alpha * g.sign()).clamp(0, 1)), y).mean()
+        x_adv = ascend(model, x, _random_start(x, self.k * self.eps), lambda logits: _ce(logits, y),
+                       self.k * self.eps + self.alpha, self.alpha)
+        return _ce(model(x_adv), y).mean()
 
 
 class GradAlign(Method):
@@ -92,11 +96,11 @@ class GradAlign(Method):
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         check_inputs(x, y, self.eps)
-        g1 = _grad_ce(model, x, y, torch.zeros_like(x))
-        eta = ((torch.rand_like(x) * 2 - 1) * self.eps).requires_grad_(True)
+        g1 = input_gradient(model, x, lambda logits: _ce(logits, y))      # reused: FGSM step and cosine
+        eta = random_delta(x, self.eps, "linf").requires_grad_(True)
         g2 = torch.autograd.grad(_ce(model(x + eta), y).sum(), eta, create_graph=True)[0]
         cos = F.cosine_similarity(g1.flatten(1), g2.flatten(1), dim=1, eps=1e-12)
-        x_adv = (x + self.eps * g1.sign()).clamp(0, 1)
+        x_adv = x + project(self.eps * g1.sign(), x, self.eps, "linf")
         return _ce(model(x_adv), y).mean() + self.lam * (1 - cos).mean()
 
 
@@ -117,10 +121,10 @@ class ELLE(Method):
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         check_inputs(x, y, self.eps)
-        g = _grad_ce(model, x, y, torch.zeros_like(x))
+        x_adv = ascend(model, x, x, lambda logits: _ce(logits, y), self.eps, self.eps)
         e_lin = linearity_error(model, x, y, self.eps)
         lam = self.regulariser_weight(float(e_lin.detach()))
-        return _ce(model((x + self.eps * g.sign()).clamp(0, 1)), y).mean() + lam * e_lin
+        return _ce(model(x_adv), y).mean() + lam * e_lin
 
 
 class ELLEA(ELLE):
@@ -128,6 +132,7 @@ class ELLEA(ELLE):
     λ ← λ_max (4000), decaying by 0.99 per batch otherwise (LIONS-EPFL/ELLE)."""
 
     name = "ELLE-A"
+    STATE = ("lam", "_history")
 
     def __init__(self, eps: float, lam_max: float = 4000.0, decay: float = 0.99,
                  n_sigma: float = 2.0) -> None:

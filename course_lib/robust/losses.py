@@ -2,7 +2,7 @@
 
 - cross-entropy: ℓ_CE(z, y) = −z_y + log Σ_j e^{z_j}
 - margin (Carlini–Wagner): M(z, y) = max_{j≠y} z_j − z_y; M > 0 ⇔ misclassified, so any maximiser of M
-  also maximises the 0-1 loss (seed 000, "0-1 loss vs cross-entropy"; research adversarial.md §5.2).
+  also maximises the 0-1 loss (Robey et al. (2024); the non-zero-sum talk, "0-1 loss vs cross-entropy").
 Targeted attacks maximise −ℓ_CE(z, t) or the targeted margin z_t − max_{j≠t} z_j.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-LOSSES = ("ce", "margin")
+ATTACK_LOSSES = ("ce", "margin")
 
 
 def margin(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

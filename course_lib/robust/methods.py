@@ -1,9 +1,10 @@
-"""Adversarial training methods that change the inner max or the outer loss (seeds 001, 002, 000).
+"""Adversarial training methods that change the inner max or the outer loss (EE-556 Lecture 11,
+Wang's guest lecture, the non-zero-sum talk).
 
 Each method splits its loss into ``perturb`` (the inner max: find x′ in B∞(x, ε) ∩ [0, 1]^d) and
 ``objective`` (the outer loss at x′), so that weight-space methods (AWP, SAM in
-:mod:`course_lib.robust.weight_methods`) and CFOL can wrap any of them. Formulas and defaults: research
-note adversarial.md §4.3; where the authors' CIFAR-10 defaults do not carry over to digits, the
+:mod:`course_lib.robust.weight_methods`) and CFOL can wrap any of them. Formulas and defaults: the papers
+and the authors' code cited per class; where the authors' CIFAR-10 defaults do not carry over to digits, the
 constructor still defaults to them and the lecture passes its own values.
 """
 
@@ -37,9 +38,6 @@ class AdversarialMethod(Method):
         return self.objective(model, x, self.perturb(model, x, y), y)
 
 
-Standard = AdversarialMethod
-
-
 def _radius(eps: float, alpha: float | None, steps: int) -> tuple[float, float, int]:
     eps = _validate.nonnegative("eps", eps)
     steps = _validate.integer("steps", steps, lo=1)
@@ -49,7 +47,8 @@ def _radius(eps: float, alpha: float | None, steps: int) -> tuple[float, float, 
 
 class PGDAT(AdversarialMethod):
     """PGD-AT (Madry et al. 2018): min_θ E max_{‖δ‖∞≤ε} CE(f_θ(x+δ), y), inner max by PGD-k with random
-    start; α defaults to 2.5ε/k (research §4.1). ε = 0 is plain ERM."""
+    start; α defaults to 2.5ε/k (the default of `LIONS-EPFL/ddi_at`, acat/config.py). ε = 0 is
+    plain ERM."""
 
     name = "PGD-AT"
 
@@ -64,7 +63,7 @@ class PGDAT(AdversarialMethod):
 
 class TRADES(AdversarialMethod):
     """TRADES (Zhang et al. 2019): CE(f(x), y) + β·KL(p(x) ‖ p(x′)), x′ = PGD on that KL from
-    x + 0.001·N(0, I) (research §4.3, `yaodongyu/TRADES`). β = 0 or ε = 0 is plain ERM."""
+    x + 0.001·N(0, I) (`yaodongyu/TRADES`, trades.py). β = 0 or ε = 0 is plain ERM."""
 
     name = "TRADES"
 
@@ -91,7 +90,8 @@ class TRADES(AdversarialMethod):
 
 class MART(PGDAT):
     """MART (Wang et al. 2020): BCE(p(x′), y) + β·KL(p(x) ‖ p(x′))·(1 − p_y(x)), with
-    BCE = −log p_y(x′) − log(1 − max_{k≠y} p_k(x′)); x′ = PGD on CE (seed 002; `YisenWang/MART`)."""
+    BCE = −log p_y(x′) − log(1 − max_{k≠y} p_k(x′)); x′ = PGD on CE (Wang's guest lecture;
+    `YisenWang/MART`)."""
 
     name = "MART"
 
@@ -110,40 +110,41 @@ class MART(PGDAT):
 
 
 class BETAAT(AdversarialMethod):
-    """BETA-AT (Robey, Latorre et al., seed 000): the inner max is the best targeted attack, PGD ascent on
-    each margin f_j − f_y, keep the j* with the largest margin; the outer loss is CE at that point.
+    """BETA-AT (Robey et al. 2024; the non-zero-sum talk): the inner max is the best targeted attack, PGD
+    ascent on each margin f_j − f_y, keep the j* with the largest margin; the outer loss is CE at that point.
 
-    ``n_classes`` (the number of logits) is read once, from the first batch's clean forward in eval mode
-    when not given, and cached: no extra forward per step."""
+    ``num_classes`` (the number of logits) is read once, from the first batch's clean forward in eval
+    mode when not given, and cached: no extra forward per step."""
 
     name = "BETA-AT"
 
     def __init__(self, eps: float, alpha: float | None = None, steps: int = 10,
-                 n_classes: int | None = None) -> None:
+                 num_classes: int | None = None) -> None:
         self.eps, self.alpha, self.steps = _radius(eps, alpha, steps)
-        self.n_classes = None if n_classes is None else _validate.integer("n_classes", n_classes, lo=2)
+        self.num_classes = (None if num_classes is None
+                            else _validate.integer("num_classes", num_classes, lo=2))
 
     def _classes(self, model: nn.Module, x: torch.Tensor) -> int:
-        if self.n_classes is None:
+        if self.num_classes is None:
             was_training = model.training
             model.eval()                         # no batch-norm statistics from a side forward
             try:
                 with torch.no_grad():
-                    self.n_classes = int(model(x[:2]).shape[1])
+                    self.num_classes = int(model(x[:2]).shape[1])
             finally:
                 model.train(was_training)
-        return self.n_classes
+        return self.num_classes
 
     def perturb(self, model, x, y):
         if self.eps == 0:
             return x
         return beta_attack(model, x, y, self.eps, self.alpha, self.steps,
-                           n_classes=self._classes(model, x)).detach()
+                           num_classes=self._classes(model, x)).detach()
 
 
 class DynamicAT(AdversarialMethod):
-    """Dynamic AT (Wang et al. 2019, seed 002): PGD-k (α = ε/4) where, after the first step, an example
-    moves only while its FOSC c(x^k) = ε‖∇ℓ‖₁ − ⟨x^k − x, ∇ℓ⟩ exceeds c_t = max(c_max(1 − t/T′), 0);
+    """Dynamic AT (Wang et al. 2019; Wang's guest lecture): PGD-k (α = ε/4) where, after the first step, an
+    example moves only while its FOSC c(x^k) = ε‖∇ℓ‖₁ − ⟨x^k − x, ∇ℓ⟩ exceeds c_t = max(c_max(1 − t/T′), 0);
     T′ = ``decay_fraction``·epochs (authors: c_max = 0.5, T′ = 100 of 120 epochs, for CIFAR-10 scale).
     FOSC is taken over the set PGD searches, B∞(x, ε) ∩ [0, 1]^d (digits have many pixels at 0)."""
 
@@ -176,14 +177,15 @@ class DynamicAT(AdversarialMethod):
 
 
 class ATAS(AdversarialMethod):
-    """ATAS (Huang et al. 2023, seed 004): one signed step from the example's previous perturbation with an
-    adaptive step α_i = clamp(2ε·c/(c + √v_i), ε/2, 1.75ε), v_i ← (1−β)‖∇ₓℓ_i‖² + β·v_i.
+    """ATAS (Huang et al. 2023; CS8695 by Chen Liu): one signed step from the example's previous perturbation
+    with an adaptive step α_i = clamp(2ε·c/(c + √v_i), ε/2, 1.75ε), v_i ← (1−β)‖∇ₓℓ_i‖² + β·v_i.
 
     The authors' constants are for ε = 8/255: numerator 16/255 = 2ε, bounds 4/255 = ε/2 and 14/255 = 1.75ε,
     c = 0.01, β = 0.5; α = ε during ``warmup_epochs``; the stored perturbations reset to U(−ε, ε) every
     ``reset_every`` epochs. The loop passes the batch's dataset indices through ``set_indices``."""
 
     name = "ATAS"
+    STATE = ("_delta", "_v")
 
     def __init__(self, eps: float, c: float = 0.01, beta: float = 0.5, warmup_epochs: int = 5,
                  reset_every: int = 10) -> None:

@@ -1,12 +1,14 @@
-"""How robust is a model, and how well was the inner max solved (seeds 001, 002, 000).
+"""How robust is a model, and how well was the inner max solved (EE-556
+Lecture 11, Wang's guest lecture, the non-zero-sum talk).
 
 - accuracy and robust accuracy under PGD-k with restarts (CE or margin loss), BETA, or all of them;
-- per-class robust accuracy and the worst class (seed 000, "Robustness of the worst-performing class");
-- FOSC, the convergence score of the inner max (seed 002), closed form for ℓ∞;
+- per-class robust accuracy and the worst class (the non-zero-sum talk, "Robustness of the
+  worst-performing class");
+- FOSC, the convergence score of the inner max (Wang et al. 2019), closed form for ℓ∞;
 - the local linearity error of the loss inside the ball (ELLE, Abad Rocamora et al. 2024);
 - the weight loss landscape ρ(w + αd) along a filter-normalised direction d, with the adversarial
-  examples regenerated at every α (seed 002, "the correct way");
-- saliency maps ∇ₓ f_y(x) (seed 001).
+  examples regenerated at every α (Wang's guest lecture, "the correct way");
+- saliency maps ∇ₓ f_y(x) (EE-556 Lecture 11).
 
 Everything is batch-first and stays on the model's device; only final results become numpy/float.
 """
@@ -49,7 +51,7 @@ def robust_correct(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: floa
                    batch_size: int = 512) -> torch.Tensor:
     """Boolean (n,): still correct after the attack. ``attack``: ``"pgd"`` (CE loss, random start,
     ``restarts``), ``"pgd-margin"`` (the same on the margin max_{j≠y} z_j − z_y), ``"beta"`` (best
-    targeted attack, seed 000) or ``"ensemble"`` (correct under all three: the strongest)."""
+    targeted attack, Robey et al. 2024) or ``"ensemble"`` (correct under all three: the strongest)."""
     _validate.one_of("attack", attack, ATTACKS)
     eps = _validate.nonnegative("eps", eps)
     steps = _validate.integer("steps", steps, lo=1)
@@ -99,7 +101,7 @@ def robust_evaluator(eps: float, *, attack: str = "pgd", steps: int = 10, restar
     ``fgsm=True`` makes it the catastrophic-overfitting detector of lecture 03 instead: ``{"clean", "fgsm",
     "pgd"}``, the plain accuracies at x, at the FGSM point and at the PGD point (``steps``, ``alpha``,
     random start). CO shows as FGSM accuracy staying high (even above clean) while PGD accuracy collapses
-    (seed 000, "100% robust to FGSM, 0% robust to PGD-20").
+    (the non-zero-sum talk, "100% robust to FGSM, 0% robust to PGD-20").
     """
     eps = _validate.nonnegative("eps", eps)
     steps = _validate.integer("steps", steps, lo=1)
@@ -120,7 +122,7 @@ def robust_evaluator(eps: float, *, attack: str = "pgd", steps: int = 10, restar
 
 def fosc_closed_form(g: torch.Tensor, x_k: torch.Tensor, x0: torch.Tensor, eps: float,
                      box: tuple[float, float] | None = None) -> torch.Tensor:
-    """c(x^k) = max_{x∈χ} ⟨x − x^k, g⟩ per example (seed 002; ≥ 0 on χ, 0 at a first-order stationary
+    """c(x^k) = max_{x∈χ} ⟨x − x^k, g⟩ per example (Wang et al. 2019; ≥ 0 on χ, 0 at a first-order stationary
     point). χ = B∞(x⁰, ε) gives the closed form ε‖g‖₁ − ⟨x^k − x⁰, g⟩; with ``box=(lo, hi)``,
     χ = B∞(x⁰, ε) ∩ [lo, hi]^d, the set PGD really searches (the maximiser is the corner picked by sign g)."""
     if box is None:
@@ -183,8 +185,8 @@ def weight_landscape(model: nn.Module, x: torch.Tensor, y: torch.Tensor, alphas:
                      direction: list[torch.Tensor] | None = None, steps: int = 10, alpha: float | None = None,
                      regenerate: bool = True, seed: int = 0) -> np.ndarray:
     """g(a) = ρ(w + a·d) = mean_i max_{‖x′_i − x_i‖∞ ≤ ε} CE(f_{w+a·d}(x′_i), y_i), the inner max by PGD
-    ``steps`` re-run at every a (seed 002, "the correct way"); ``regenerate=False`` reuses the examples
-    made at w (the "failed" way). The weights are restored exactly afterwards."""
+    ``steps`` re-run at every a (Wang's guest lecture, "the correct way"); ``regenerate=False`` reuses the
+    examples made at w (the "failed" way). The weights are restored exactly afterwards."""
     alphas = _validate.array("alphas", alphas, shape=(None,))
     eps = _validate.nonnegative("eps", eps)
     params = list(model.parameters())
@@ -214,7 +216,7 @@ def weight_landscape(model: nn.Module, x: torch.Tensor, y: torch.Tensor, alphas:
 
 
 def saliency(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """The saliency map ∇ₓ f_y(x) of the true-class logit, same shape as x (seed 001)."""
+    """The saliency map ∇ₓ f_y(x) of the true-class logit, same shape as x (EE-556 Lecture 11)."""
     x = x.detach().requires_grad_(True)
     with torch.enable_grad():
         (g,) = torch.autograd.grad(model(x).gather(1, y[:, None]).sum(), x)

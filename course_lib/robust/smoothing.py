@@ -1,4 +1,4 @@
-"""Randomized smoothing (Cohen, Rosenfeld, Kolter, ICML 2019; seed 004, "Randomized Smoothing").
+"""Randomized smoothing (Cohen et al. (2019), code ``locuslab/smoothing``; CS8695 by Chen Liu).
 
 The smoothed classifier g(x) = argmax_c P(f(x + δ) = c), δ ~ N(0, σ²I), is constant on the ℓ₂ ball of
 radius R = σ/2 (Φ⁻¹(p̲_A) − Φ⁻¹(p̄_B)) around x whenever P(f(x + δ) = c_A) ≥ p̲_A ≥ p̄_B ≥ max_{c≠c_A}

@@ -1,22 +1,22 @@
-"""The one training loop every method plugs into (seed 001, "Stochastic Adversarial Training": pick a
+"""The one training loop every method plugs into (EE-556 Lecture 11, "Stochastic Adversarial Training": pick a
 mini-batch, let the method find the attacks and its update, step the optimizer; repeat).
 
-``fit`` evaluates after every epoch, keeps the best and the last weights (best by a chosen metric, as
-in early stopping against robust overfitting, Rice et al. 2020) and shows a tqdm progress bar.
-
-Optional hooks a :class:`~course_lib.robust.base.Method` may define (all looked up with ``getattr``):
-
-- ``start_epoch(epoch, epochs)``: called before each epoch (schedules: dynamic AT, ATAS warm-up);
-- ``batch_indices(y, batch_size, generator)``: the epoch's mini-batches as index tensors (CFOL's class
-  sampler); the default is a random permutation cut into batches;
-- ``set_indices(idx)``: the dataset indices of the coming batch (per-example state, ATAS).
+- :func:`run_epoch`: one epoch of any :class:`~course_lib.robust.base.Method`, calling its hooks
+  (``start_epoch``, ``batch_indices`` via the caller's batches, ``set_indices``) and stepping the LR
+  schedule after every batch. The CPU lectures' :func:`fit` and GPU lab 1 (``course_lib.labs.at.train``)
+  both run their epochs through it; the lab adds devices, precision, checkpoints and logging around it.
+- :func:`make_scheduler` / :func:`lr_factor`: the one LR-schedule vocabulary, :data:`SCHEDULES`
+  (:data:`SCHEDULE_ALIASES` maps other spellings onto it).
+- :func:`fit` evaluates after every epoch, keeps the best and the last weights (best by a chosen metric,
+  as in early stopping against robust overfitting, Rice et al. 2020) and shows a tqdm progress bar.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,10 +24,16 @@ import torch
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.base import Method
+from course_lib.robust.base import Method, default_batches  # noqa: F401  (default_batches: re-exported)
 from course_lib.seeding import torch_generator
 
 EvalFn = Callable[[nn.Module, torch.Tensor, torch.Tensor], dict]
+Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor]   # (x, y, dataset indices of the batch)
+
+SCHEDULES = ("constant", "onecycle", "cyclic", "piecewise")
+SCHEDULE_ALIASES = {"one-cycle": "onecycle", "one_cycle": "onecycle", "triangle": "cyclic",
+                    "triangular": "cyclic", "multistep": "piecewise", "step": "piecewise",
+                    "const": "constant"}
 
 
 @dataclass
@@ -64,12 +70,6 @@ def clean_accuracy_eval(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> d
     return {"clean": accuracy(model, x, y)}
 
 
-def default_batches(y: torch.Tensor, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
-    """A random permutation of the training set cut into mini-batches (the last one may be smaller)."""
-    perm = torch.randperm(len(y), generator=generator).to(y.device)
-    return list(torch.split(perm, batch_size))
-
-
 def make_optimizer(model: nn.Module, optimizer: str | Callable, lr: float, momentum: float = 0.9,
                    weight_decay: float = 5e-4) -> torch.optim.Optimizer:
     """``"sgd"`` (momentum and weight decay: the AT default), ``"adam"``, or a factory ``params -> opt``."""
@@ -81,16 +81,69 @@ def make_optimizer(model: nn.Module, optimizer: str | Callable, lr: float, momen
     return torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
 
 
-def make_scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, epochs: int, steps_per_epoch: int):
-    """``"constant"``, ``"onecycle"`` (lr 0 → lr → 0, the fast-AT default) or ``"piecewise"`` (÷10 at
-    50 % and 75 % of training, the PGD-AT default of Rice et al.); stepped after every batch."""
-    _validate.one_of("schedule", schedule, ("constant", "onecycle", "piecewise"))
-    total = epochs * steps_per_epoch
-    if schedule == "onecycle":
-        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total)
-    if schedule == "piecewise":
-        return torch.optim.lr_scheduler.MultiStepLR(opt, [total // 2, (3 * total) // 4], gamma=0.1)
-    return None
+def schedule_name(schedule: str) -> str:
+    """``schedule`` in :data:`SCHEDULES`, or one of its :data:`SCHEDULE_ALIASES` mapped onto it."""
+    name = SCHEDULE_ALIASES.get(schedule, schedule) if isinstance(schedule, str) else schedule
+    return str(_validate.one_of("schedule", name, SCHEDULES))
+
+
+def lr_factor(schedule: str, step: int, total: int, milestones: tuple[float, ...] = (0.5, 0.75)) -> float:
+    """The LR multiplier after ``step`` of ``total`` optimizer steps (t = step/total):
+    ``"constant"`` 1; ``"cyclic"`` 0 → 1 → 0 linearly (Wong et al. 2020, fast AT); ``"piecewise"`` ×0.1 at
+    each milestone fraction (Rice et al. 2020, PGD-AT); ``"onecycle"`` is torch's ``OneCycleLR`` (cosine
+    warm-up and annealing) and has no closed form here: see :func:`make_scheduler`."""
+    t = step / max(total, 1)
+    name = schedule_name(schedule)
+    if name == "cyclic":
+        return max(0.0, 1 - abs(2 * t - 1))
+    if name == "piecewise":
+        return 0.1 ** sum(t >= m for m in milestones)
+    if name == "constant":
+        return 1.0
+    raise ValueError("'schedule' 'onecycle' is torch's OneCycleLR; build it with make_scheduler")
+
+
+def make_scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, total_steps: int,
+                   milestones: tuple[float, ...] = (0.5, 0.75)):
+    """The LR scheduler of ``schedule`` (see :data:`SCHEDULES`), stepped after every batch for
+    ``total_steps`` batches: None for ``"constant"``; torch's ``OneCycleLR`` (lr/25 → lr → ~0, cosine) for
+    ``"onecycle"``, the lectures' default; a ``LambdaLR`` of :func:`lr_factor` for ``"cyclic"`` (lab 1's
+    fast-AT recipes) and ``"piecewise"`` (÷10 at 50 % and 75 % by default, the PGD-AT recipes)."""
+    name = schedule_name(schedule)
+    if name == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total_steps)
+    if name == "constant":
+        return None
+    milestones = tuple(milestones)
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(name, s, total_steps, milestones))
+
+
+def run_epoch(model: nn.Module, method: Method, batches: Iterable[Batch], optimizer: torch.optim.Optimizer,
+              *, epoch: int, epochs: int, scheduler=None,
+              autocast: Callable[[], contextlib.AbstractContextManager] | None = None,
+              on_step: Callable[[int, float], None] | None = None, first_step: int = 1) -> dict:
+    """One training epoch of ``method``: ``method.start_epoch(epoch, epochs)``, then for every batch
+    ``(x, y, idx)`` of ``batches`` (the caller builds them, from ``method.batch_indices`` or a loader):
+    ``method.set_indices(idx)``, ``method.step(model, x, y, optimizer)`` under ``autocast()``,
+    ``on_step(step, loss)`` (divergence checks; ``step`` counts from ``first_step``), ``scheduler.step()``.
+
+    Returns ``{"train_loss": mean loss per example, "examples": n, "steps": batches, "time": s}``."""
+    method.start_epoch(epoch, epochs)
+    model.train()
+    t0, total, count, step = time.perf_counter(), 0.0, 0, first_step
+    for x, y, idx in batches:
+        method.set_indices(idx)
+        with autocast() if autocast is not None else contextlib.nullcontext():
+            loss = method.step(model, x, y, optimizer)   # a float: the step's host sync is already here
+        if on_step is not None:
+            on_step(step, loss)
+        total += loss * len(y)
+        count += len(y)
+        step += 1
+        if scheduler is not None:
+            scheduler.step()
+    return {"train_loss": float(total) / max(count, 1), "examples": count, "steps": step - first_step,
+            "time": time.perf_counter() - t0}
 
 
 def _state_copy(model: nn.Module) -> dict:
@@ -121,32 +174,30 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
     eval_fn = clean_accuracy_eval if eval_fn is None else eval_fn
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
     n_batches = -(-len(y_train) // batch_size)
-    sched = make_scheduler(opt, schedule, lr, epochs, n_batches)
+    sched = make_scheduler(opt, schedule, lr, epochs * n_batches)
     generator = torch_generator(seed)
-    batches_of = getattr(method, "batch_indices", default_batches)
     device_type = x_train.device.type
     history = History()
     best_score = -float("inf")
     bar = _progress(range(1, epochs + 1), progress, type(method).__name__)
-    step, last_loss = 1, None
+    last_loss: float | None = None
+    steps_done = 0
+
+    def check(step: int, loss: float) -> None:
+        nonlocal last_loss
+        if not math.isfinite(loss):           # a float already: checking it costs no host sync
+            _diverged(loss, epoch, step, last_loss, lr)
+        last_loss = loss
+
+    def autocast_ctx() -> contextlib.AbstractContextManager:
+        return torch.autocast(device_type, dtype=autocast, enabled=autocast is not None)
+
     for epoch in bar:
-        if hasattr(method, "start_epoch"):
-            method.start_epoch(epoch, epochs)
-        model.train()
-        t0, total, count = time.perf_counter(), 0.0, 0
-        for idx in batches_of(y_train, batch_size, generator):
-            if hasattr(method, "set_indices"):
-                method.set_indices(idx)
-            with torch.autocast(device_type, dtype=autocast, enabled=autocast is not None):
-                loss = method.step(model, x_train[idx], y_train[idx], opt)
-            if not math.isfinite(loss):           # a float already: checking it costs no host sync
-                _diverged(loss, epoch, step, last_loss, lr)
-            total += loss * len(idx)
-            step, last_loss = step + 1, loss
-            count += len(idx)
-            if sched is not None:
-                sched.step()
-        record = {"epoch": epoch, "train_loss": float(total) / count, "time": time.perf_counter() - t0}
+        batches = _index_batches(method, x_train, y_train, batch_size, generator)
+        stats = run_epoch(model, method, batches, opt, epoch=epoch, epochs=epochs, scheduler=sched,
+                          autocast=autocast_ctx, on_step=check, first_step=steps_done + 1)
+        steps_done += stats["steps"]
+        record = {"epoch": epoch, "train_loss": stats["train_loss"], "time": stats["time"]}
         if test is not None:
             model.eval()
             record.update({k: float(v) for k, v in eval_fn(model, x_test, y_test).items()})
@@ -164,8 +215,15 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
     return history
 
 
+def _index_batches(method: Method, x: torch.Tensor, y: torch.Tensor, batch_size: int,
+                   generator: torch.Generator) -> Iterable[Batch]:
+    """(x[idx], y[idx], idx) for the method's ``batch_indices``, drawn lazily (after ``start_epoch``)."""
+    for idx in method.batch_indices(y, batch_size, generator):
+        yield x[idx], y[idx], idx
+
+
 def _diverged(loss: float, epoch: int, step: int, last_loss: float | None, lr: float) -> None:
-    from course_lib.labs.runtime import DivergenceError
+    from course_lib.labs.logs import DivergenceError
 
     last = f"the last finite loss was {last_loss:.4g} (step {step - 1})" if last_loss is not None else \
         "no finite loss before"

@@ -1,9 +1,10 @@
-"""Weight-space perturbations: AWP (seed 002) and SAM (seed 001).
+"""Weight-space perturbations: AWP (Wu et al. 2020; Wang's guest lecture) and SAM (Foret et al.
+2021; EE-556 Lecture 11).
 
 Both take the gradient at perturbed weights w + v, restore w *exactly* (a saved copy, not w + v − v,
 which rounding would change) and let the optimizer step from w: w ← w − lr·∇L(w + v). They wrap an
 input-space method (:class:`~course_lib.robust.methods.AdversarialMethod`), whose adversarial examples are
-computed once, at w.
+computed once, at w. The epoch loop's hooks (``start_epoch``, ``set_indices``) reach the inner method.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import torch.distributed as dist
 from torch import nn
 
 from course_lib import _validate
-from course_lib.robust.base import Method
+from course_lib.robust.base import Wrapper
 from course_lib.robust.methods import AdversarialMethod
 
 
@@ -57,10 +58,10 @@ def _perturbed_step(model: nn.Module, inner: AdversarialMethod, x: torch.Tensor,
     return float(loss.detach())
 
 
-class AWP(Method):
+class AWP(Wrapper):
     """AWP (Wu, Xia, Wang 2020): min_w max_{‖v_l‖ ≤ γ‖w_l‖} ρ(w + v). One ascent step of the inner
     objective gives v_l = γ‖w_l‖·g_l/‖g_l‖ on every weight tensor with ≥ 2 dimensions (no biases, no
-    norm layers), then w ← w − lr·∇ρ(w + v) (`csdongxian/AWP`, research §4.3; γ = 0.01 for AT-AWP,
+    norm layers), then w ← w − lr·∇ρ(w + v) (`csdongxian/AWP`, AT_AWP/utils_awp.py; γ = 0.01 for AT-AWP,
     5e-3 for TRADES-AWP). γ = 0 is the inner method."""
 
     name = "AWP"
@@ -74,9 +75,6 @@ class AWP(Method):
         """v_l = γ‖w_l‖·g_l/‖g_l‖ (layer-wise relative size γ)."""
         return [self.gamma * p.norm() / (g.norm() + 1e-20) * g for p, g in zip(params, grads)]
 
-    def loss(self, model, x, y):
-        return self.inner.loss(model, x, y)
-
     def step(self, model, x, y, optimizer):
         if self.gamma == 0:
             return self.inner.step(model, x, y, optimizer)
@@ -84,8 +82,8 @@ class AWP(Method):
         return _perturbed_step(model, self.inner, x, y, optimizer, params, self.perturbation)
 
 
-class SAM(Method):
-    """SAM (Foret et al. 2021, seed 001): e = ρ·g/‖g‖₂ with g = ∇L(w) over all parameters, then
+class SAM(Wrapper):
+    """SAM (Foret et al. 2021; EE-556 Lecture 11): e = ρ·g/‖g‖₂ with g = ∇L(w) over all parameters, then
     w ← w − lr·∇L(w)|_{w+e} (two forward-backward passes; ρ = 0.05). ρ = 0 is the inner method."""
 
     name = "SAM"
@@ -99,9 +97,6 @@ class SAM(Method):
         """e = ρ·g/‖g‖₂ (one global norm over all parameters)."""
         norm = torch.sqrt(sum(g.pow(2).sum() for g in grads))
         return [self.rho * g / (norm + 1e-12) for g in grads]
-
-    def loss(self, model, x, y):
-        return self.inner.loss(model, x, y)
 
     def step(self, model, x, y, optimizer):
         if self.rho == 0:

@@ -1,4 +1,4 @@
-"""The sin toy model of catastrophic overfitting (seed 000, "A toy model for CO"; research adversarial.md §1).
+"""The sin toy model of catastrophic overfitting (the non-zero-sum talk (Cevher, 2024), "A toy model for CO").
 
 Data a₁ = −π/2, b₁ = −1 and a₂ = +π/2, b₂ = +1; model h_x(a) = sin(x·a) with one parameter x;
 logistic loss ℓ(m) = log(1 + e^{−m}) of the margin m = b·h_x(a + δ). By symmetry both points have the
@@ -47,7 +47,7 @@ def robust_margin(x: np.ndarray, eps: float) -> np.ndarray:
 
 
 def attack_delta(x: np.ndarray, eps: float, steps: int = 1, alpha: float | None = None) -> np.ndarray:
-    """S-step sign-gradient ascent on ℓ from δ₀ = 0 (seed 000, "PGD: a misnomer"):
+    """S-step sign-gradient ascent on ℓ from δ₀ = 0 (the non-zero-sum talk, "PGD: a misnomer"):
     δ ← clip_[−ε,ε](δ − α·sign(x·cos(x(π/2 + δ)))), since ∂ℓ/∂δ ∝ −x·cos(x(π/2+δ)).
     ``steps = 1, alpha = ε`` (the defaults for S = 1) is FGSM; ``alpha`` defaults to ε/S."""
     eps = _validate.nonnegative("eps", eps)

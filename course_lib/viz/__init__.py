@@ -18,7 +18,9 @@ Conventions of every figure the library builds (checked by ``tests/test_viz_styl
 Re-exports: ``style``, ``animate`` (:func:`animate`, :func:`contour`, :func:`vector_field`) and ``export``
 are imported eagerly (``course_lib.notebook`` imports this package, so ``import course_lib`` pays for them;
 ``animate`` imports plotly's figure factory only when drawing a vector field). ``panel``, ``widgets`` and
-``demos`` import ipywidgets and are **lazy** (PEP 562 ``__getattr__``, :mod:`course_lib._lazy`).
+``demos`` import ipywidgets, ``training`` (a live training figure) a FigureWidget, ``certify`` (lecture
+05's matplotlib figures) imports matplotlib and torch: they are **lazy** (PEP 562 ``__getattr__``,
+:mod:`course_lib._lazy`).
 The function :func:`animate` shadows the submodule of the same name: import the module's other names
 from here, not ``course_lib.viz.animate``.
 """
@@ -41,10 +43,13 @@ from course_lib.viz.style import (
 )
 
 _LAZY = {"panel": None, "widgets": None, "Panel": "panel", "figure_widget": "panel", "plain": "panel",
-         "gd_step_size_demo": "demos"}
+         "gd_step_size_demo": "demos", "certify": None, "plot_accuracy_curves": "certify",
+         "plot_envelope": "certify", "plot_status_map": "certify", "training": None,
+         "live_training_figure": "training"}
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 __all__ = ["COLORS", "METHOD_GROUPS", "PALETTE", "ROLE_COLORS", "SEQUENTIAL", "ExportRenderer", "Panel",
+           "certify", "plot_accuracy_curves", "plot_envelope", "plot_status_map",
            "activate_from_env", "animate", "check_method_colors", "color", "contour", "distinct_colors",
-           "figure_widget", "gd_step_size_demo", "math_text", "panel", "plain", "role_color", "use_style",
-           "vector_field", "widgets"]
+           "figure_widget", "gd_step_size_demo", "live_training_figure", "math_text", "panel", "plain",
+           "role_color", "training", "use_style", "vector_field", "widgets"]

@@ -8,9 +8,11 @@ The figure plays in JupyterLab, in Voila and in an exported HTML file (``fig.wri
 Frames store the trails up to each frame time, so a few dozen frames are plenty (``n_frames``).
 
 Readability is built in: every method gets its own colour (:func:`~course_lib.viz.style.distinct_colors`),
-its own marker symbol and size (so starts that coincide stay visible at frame 0), the play / pause
-buttons sit left of the frame slider whose "step k = …" label is at its right end, and the title, axis
-titles and legend names go through :func:`~course_lib.viz.style.math_text` (``min_x`` → ``minₓ``).
+line style and marker symbol, and markers graded in size, the first method's largest and drawn
+underneath, so starts that coincide (trajectories from the same points, generators from the same
+initialisation) stay visible at frame 0; the legend shows each method's line and marker. The play /
+pause buttons sit left of the frame slider whose "step k = …" label is at its right end, and the title,
+axis titles and legend names go through :func:`~course_lib.viz.style.math_text` (``min_x`` → ``minₓ``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ Limits = tuple[float, float]
 
 _SLIDER_X = 0.22  # paper x where the frame slider starts; the play / pause buttons end there
 _SYMBOLS = ["circle", "diamond", "square", "triangle-up", "triangle-down", "pentagon", "hexagon", "star"]
+_DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 _SIZE = (6.0, 17.0)  # marker size of the last and of the first method (the first is drawn underneath)
+_CLOUD_SIZE = (5.0, 11.0)  # the same without trails (clouds of samples): smaller, still nested
 
 
 def _limits(name: str, lim: Sequence[float]) -> Limits:
@@ -156,18 +160,26 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
                                  marker={"symbol": m.get("symbol", "star"), "size": m.get("size", 16),
                                          "color": m.get("color", "#000000")}))
     first = len(fig.data)
-    # with trails, the methods usually start at the same points: graded sizes keep every start visible;
-    # without (clouds of samples) one small size, the symbols tell the methods apart
-    sizes = np.linspace(_SIZE[1], _SIZE[0], len(groups)) if trail and len(groups) > 1 else [7.0] * len(groups)
+    # the methods often start at the same points (one initialisation for all): graded sizes, the first
+    # method's largest and drawn underneath, keep every one visible at frame 0
+    low, high = _SIZE if trail else _CLOUD_SIZE
+    sizes = np.linspace(high, low, len(groups)) if len(groups) > 1 else [7.0]
+    legend = []
     for i, ((key, arr), col) in enumerate(zip(groups.items(), colors)):
+        line = {"color": col, "width": 1.5, "dash": _DASHES[i % len(_DASHES)]}
+        # a white rim separates nested markers; in a dense cloud of samples it would hide the ones beneath
+        marker = {"color": col, "size": float(sizes[i]), "symbol": _SYMBOLS[i % len(_SYMBOLS)],
+                  "line": {"color": "#FFFFFF", "width": 1 if trail else 0}}
         fig.add_trace(go.Scatter(x=[], y=[], mode="lines", name=math_text(key), legendgroup=key,
-                                 line={"color": col, "width": 1.5}, opacity=0.8))
+                                 showlegend=False, line=line, opacity=0.8))
         symbols = np.where(np.asarray(statuses.get(key, ["ok"] * arr.shape[1])) == "diverged",
-                           "x", _SYMBOLS[i % len(_SYMBOLS)])
+                           "x", marker["symbol"])
         fig.add_trace(go.Scatter(x=arr[0, :, 0], y=arr[0, :, 1], mode="markers", legendgroup=key,
-                                 showlegend=False, name=math_text(key),
-                                 marker={"color": col, "size": float(sizes[i]), "symbol": symbols,
-                                         "line": {"color": "#FFFFFF", "width": 1}}))
+                                 showlegend=False, name=math_text(key), marker={**marker, "symbol": symbols}))
+        # the legend entry: a static trace with no points, showing the method's line and marker
+        legend.append(go.Scatter(x=[None], y=[None], mode="lines+markers" if trail else "markers",
+                                 name=math_text(key), legendgroup=key, hoverinfo="skip", line=line,
+                                 marker={**marker, "size": 10.0}))
 
     def frame_data(t: int) -> list[go.Scatter]:
         data = []
@@ -181,6 +193,7 @@ def animate(traj: np.ndarray | Mapping[str, np.ndarray], *, background: Sequence
     fig.frames = [go.Frame(data=frame_data(t), traces=indices, name=str(t)) for t in times]
     for trace, data in zip(fig.data[first:], frame_data(int(times[0]))):
         trace.x, trace.y = data.x, data.y
+    fig.add_traces(legend)  # after the animated traces, whose indices the frames name
 
     allpts = np.concatenate([a.reshape(-1, 2) for a in groups.values()], axis=0)
     pad = lambda lo, hi: (lo - 0.05 * (hi - lo + 1e-9), hi + 0.05 * (hi - lo + 1e-9))  # noqa: E731

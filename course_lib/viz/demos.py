@@ -35,7 +35,8 @@ def gd_step_size_demo(A: np.ndarray = ((3.0, 0.0), (0.0, 1.0)), z0: tuple[float,
     lim = 1.6 * float(np.abs(z0).max())
     xs = np.linspace(-lim, lim, 81)
     X, Y = np.meshgrid(xs, xs)
-    base = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5],
+    # wide spacing: the right panel's y-axis title (log scale) must not reach the left panel's contours
+    base = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.2,
                          subplot_titles=("GD iterates on the contours of f", "distance to the minimiser"))
     base.add_trace(go.Contour(x=xs, y=xs, z=q.f(A, X, Y), colorscale=SEQUENTIAL, showscale=False,
                               contours={"coloring": "lines"}, ncontours=15, hoverinfo="skip", name="f"), 1, 1)
@@ -44,7 +45,7 @@ def gd_step_size_demo(A: np.ndarray = ((3.0, 0.0), (0.0, 1.0)), z0: tuple[float,
     base.add_trace(go.Scatter(x=[0], y=[0], mode="markers", name="minimiser z* = 0",
                               marker={"symbol": "star", "size": 14, "color": COLORS["black"]}), 1, 1)
     base.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", name=math_text("measured ‖z_k‖"),
-                              line={"color": COLORS["blue"]}), 1, 2)
+                              line={"color": COLORS["blue"]}, marker={"symbol": "diamond", "size": 6}), 1, 2)
     base.add_trace(go.Scatter(x=[], y=[], mode="lines", name=math_text("ρ(η)^k ‖z_0‖"),
                               line={"color": COLORS["orange"], "dash": "dash"}), 1, 2)
     base.update_xaxes(title_text="z₁", range=[-lim, lim], row=1, col=1)

@@ -85,7 +85,7 @@ def figure_widget(fig: BaseFigure | dict) -> go.FigureWidget:
     """A ``go.FigureWidget`` of ``fig`` whose data are plain lists (no numpy arrays, see :func:`plain`)."""
     spec = fig.to_dict() if isinstance(fig, BaseFigure) else dict(fig)
     spec.pop("frames", None)
-    return go.FigureWidget(_unpack(plain(spec)))
+    return go.FigureWidget(plain(_unpack(spec)))
 
 
 def _one_line(err: BaseException) -> str:

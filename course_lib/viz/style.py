@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 
 import matplotlib as mpl
+import matplotlib.style
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -27,6 +28,7 @@ ROLE_COLORS = {
     "ceg+": COLORS["sky"], "curvature-eg+": COLORS["blue"], "seg": COLORS["red"], "seg+": COLORS["sky"],
     "bc-seg+": COLORS["sky"], "adam": COLORS["orange"],
     "clean": COLORS["gray"], "fgsm": COLORS["orange"], "pgd": COLORS["blue"], "beta": COLORS["green"],
+    "standard": COLORS["gray"], "awp": COLORS["red"], "sam": COLORS["purple"],
     "ddd": COLORS["green"], "solution": COLORS["black"], "diverged": COLORS["red"],
 }
 
@@ -41,34 +43,24 @@ METHOD_GROUPS = {
     "GAN optimizers (lecture 06)": ("adam", "gda", "eg", "ogda", "seg+"),
     "attacks and training (lectures 01-04)": ("clean", "fgsm", "pgd", "ddd"),
     "CFOL (lecture 04)": ("clean", "fgsm", "pgd", "beta"),
+    "weight perturbation (lecture 04)": ("standard", "pgd", "awp", "sam"),
 }
 SEQUENTIAL = "Viridis"  # colour-blind-safe colour scale for contours and heat maps
 TEMPLATE = "course"
 
-_FONT = {False: 13, True: 20}
-_SIZE = {False: (6.4, 4.4), True: (10.0, 6.6)}
+STYLE_FILES = {False: ("course.mplstyle",), True: ("course.mplstyle", "course-presentation.mplstyle")}
 
 
 def use_style(presentation: bool = False) -> None:
-    """Apply the course style to matplotlib and make ``"course"`` the default plotly template."""
-    size = _FONT[bool(presentation)]
-    mpl.rcParams.update({
-        "axes.prop_cycle": mpl.cycler(color=PALETTE),
-        "figure.figsize": _SIZE[bool(presentation)],
-        "figure.dpi": 100,
-        "font.size": size,
-        "axes.titlesize": size + 1,
-        "axes.labelsize": size,
-        "legend.fontsize": size - 2,
-        "xtick.labelsize": size - 2,
-        "ytick.labelsize": size - 2,
-        "lines.linewidth": 2.5 if presentation else 1.8,
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "image.cmap": "viridis",
-    })
+    """Apply the course style to matplotlib and make ``"course"`` the default plotly template.
+
+    The matplotlib settings live in ``assets/course.mplstyle`` (and, for the projector,
+    ``assets/course-presentation.mplstyle`` on top of it); the plotly template takes its font size from
+    them, so each setting exists once."""
+    from course_lib._assets import asset_path
+
+    mpl.style.use([str(asset_path(name)) for name in STYLE_FILES[bool(presentation)]])
+    size = int(mpl.rcParams["font.size"])
     template = go.layout.Template(pio.templates["plotly_white"])
     template.layout.colorway = PALETTE
     template.layout.font = {"size": size, "family": "DejaVu Sans, Arial, sans-serif"}

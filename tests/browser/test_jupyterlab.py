@@ -1,8 +1,8 @@
 """Real-browser checks: headless Chromium (Debian's) drives JupyterLab and Voila on 127.0.0.1.
 
-A student's path: open 00_welcome, run all cells, move the step-size slider, see the figure change;
-an instructor's path: the same notebook as a Voila dashboard shows its widgets and figures.
-Screenshots go to build/screenshots/.
+A student's path: open 00_welcome, run all cells, move the step-size slider past 2/L and see the iterates
+blow up (the meaning of the control, where test_every_control checks only that every control acts);
+`make lab` answers on localhost. Screenshots go to build/screenshots/.
 """
 
 from __future__ import annotations
@@ -100,22 +100,6 @@ def test_jupyterlab_runs_welcome_and_slider_changes_figure(browser, notebooks, t
         run_all(page, "jupyterlab", tmp_path / "lab.log")
         drive_slider(page, "jupyterlab")
         assert not [e for e in errors if "plotly" in e.lower() or "widget" in e.lower()], errors
-    finally:
-        page.close()
-        server.stop()
-
-
-def test_make_present_serves_voila_dashboard_and_slider_changes_figure(browser, notebooks, tmp_path):
-    port = free_port()
-    server = Server(["make", "-s", "-C", str(ROOT), "present", f"NB={notebooks / '00_welcome.ipynb'}",
-                     f"PORT={port}", f"PYTHON={BIN / 'python'}", "VOILA_ARGS=--no-browser"],
-                    notebooks, lab_env(tmp_path), tmp_path / "voila.log")
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        wait_for(f"http://127.0.0.1:{port}/")
-        page.goto(f"http://127.0.0.1:{port}/", timeout=180_000)
-        page.wait_for_selector(".widget-slider >> visible=true", timeout=180_000)
-        drive_slider(page, "voila")
     finally:
         page.close()
         server.stop()

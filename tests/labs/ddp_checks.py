@@ -10,8 +10,8 @@ import sys
 import torch
 import torch.distributed as dist
 
+from course_lib import labs as rt_
 from course_lib.labs import at
-from course_lib.labs import runtime as rt_
 
 
 def _gather_max_diff(t: torch.Tensor) -> float:

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import torch
 
+from course_lib import labs as rt
 from course_lib.data import cifar10
 from course_lib.labs import at, wgan
-from course_lib.labs import runtime as rt
 
 from .test_lab_at import TINY
 
@@ -82,10 +82,12 @@ def test_wgan_cli_exits_nonzero_with_one_line_on_divergence(tmp_path, capsys):
 
 
 def test_lab1_divergence_stops_logs_and_keeps_the_previous_epoch(tmp_path, monkeypatch, one_thread):
+    from course_lib.robust.base import Wrapper
+
     cfg = at.make_config("clean", "smoke", **{**TINY, "epochs": 2, "max_batches": 2})
     make_method = at.make_method
 
-    class HugeStepAt3:                  # step 3 (the first of epoch 2) with the learning rate × 1e30
+    class HugeStepAt3(Wrapper):         # step 3 (the first of epoch 2) with the learning rate × 1e30
         def __init__(self, inner):
             self.inner, self.n = inner, 0
 

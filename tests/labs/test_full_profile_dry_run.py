@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from course_lib import labs as rt
 from course_lib.data import cifar10
 from course_lib.labs import at, wgan
-from course_lib.labs import runtime as rt
 
 
 def test_lab1_full_profile_fgsm_rs_two_steps_on_the_cpu(tmp_path):

@@ -3,6 +3,7 @@ after kill -9, atomic checkpoints, a 2-process gloo DDP run, one-line CLI errors
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -18,8 +19,9 @@ import numpy as np
 import pytest
 import torch
 
+from course_lib import labs as rt
 from course_lib.labs import at
-from course_lib.labs import runtime as rt
+from course_lib.robust.training import lr_factor
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT), "COURSE_PROFILE": "smoke"}
@@ -46,12 +48,13 @@ def test_every_method_runs_end_to_end(method, tmp_path, one_thread):
 def test_schedules_follow_the_recipes():
     cyc = at.make_config("fgsm_rs", "full")
     assert (cyc.epochs, cyc.lr, cyc.schedule) == (15, 0.2, "cyclic")             # Wong et al. 2020
-    assert [at.lr_factor(s, 100, cyc) for s in (0, 25, 50, 75, 100)] == [0, 0.5, 1, 0.5, 0]
+    assert [lr_factor(cyc.schedule, s, 100) for s in (0, 25, 50, 75, 100)] == [0, 0.5, 1, 0.5, 0]
     pgd = at.make_config("pgd", "full")
     assert (pgd.epochs, pgd.lr, pgd.weight_decay) == (110, 0.1, 5e-4)            # Pang et al. 2021
-    assert [at.lr_factor(e, 110, pgd) for e in (99, 100, 105)] == [1, 0.1, pytest.approx(0.01)]
+    assert [lr_factor(pgd.schedule, e, 110, pgd.milestones) for e in (99, 100, 105)] == [
+        1, 0.1, pytest.approx(0.01)]
     ddi = at.make_config("ddi", "full")
-    assert (ddi.momentum, ddi.activation, ddi.norm, ddi.m) == (0.0, "celu", "gn", 10)   # seed 003
+    assert (ddi.momentum, ddi.activation, ddi.norm, ddi.m) == (0.0, "celu", "gn", 10)  # Latorre et al.
 
 
 def test_kill_9_then_resume_gives_the_same_final_metrics(tmp_path, one_thread):
@@ -83,7 +86,7 @@ def test_crash_while_saving_keeps_the_previous_checkpoint(tmp_path, monkeypatch)
         f.write(b"PK\x03\x04 half a checkpoint")
         raise OSError("disk full")
 
-    monkeypatch.setattr(rt.torch, "save", torn_save)
+    monkeypatch.setattr(torch, "save", torn_save)
     with pytest.raises(OSError, match="disk full"):
         ckpts.save({"w": torch.zeros(3), "epoch": 2}, score=0.9)
     monkeypatch.undo()
@@ -236,3 +239,135 @@ def test_models_have_the_published_sizes_and_normalise_inside():
     assert {"CELU", "GroupNorm"} <= kinds and not {"ReLU", "BatchNorm2d"} & kinds
     with pytest.raises(ValueError, match="width"):
         preact_resnet18(width=0)
+
+
+# ------------------------------------------------------------------------ one loop, one registry
+def test_method_choices_come_from_the_registry():
+    from course_lib.robust import METHODS
+
+    assert set(at.METHODS) == {k for k, spec in METHODS.items() if spec.nets == "any"}
+    assert {"dynamic", "atas", "cfol", "sam", "elle_a", "noise"} <= set(at.METHODS)
+    assert set(at.RECIPES) == set(at.METHODS)
+
+
+def test_the_lab_loop_calls_every_hook(tmp_path, one_thread):
+    """The lab runs robust.training.run_epoch: start_epoch per epoch, the method's own batches
+    (batch_indices, as CFOL), set_indices with the dataset indices of each batch before its step."""
+    from course_lib.robust.methods import AdversarialMethod
+
+    class Recording(AdversarialMethod):
+        def __init__(self):
+            self.calls = []
+
+        def start_epoch(self, epoch, epochs):
+            self.calls.append(("start_epoch", epoch, epochs))
+
+        def batch_indices(self, y, batch_size, generator):
+            self.calls.append(("batch_indices", batch_size))
+            return [torch.arange(i, i + batch_size, device=y.device) for i in range(0, 64, batch_size)]
+
+        def set_indices(self, idx):
+            self.calls.append(("set_indices", idx.tolist()))
+
+        def step(self, model, x, y, optimizer):
+            self.calls.append(("step", len(y)))
+            return super().step(model, x, y, optimizer)
+
+    cfg = at.make_config("clean", "smoke", **{**TINY, "epochs": 2, "max_batches": 2})
+    rec = Recording()
+    at.train(cfg, out=tmp_path, progress=False, method=rec)
+    per_epoch = [("batch_indices", 16), ("set_indices", list(range(16))), ("step", 16),
+                 ("set_indices", list(range(16, 32))), ("step", 16)]
+    assert rec.calls == [("start_epoch", 1, 2), *per_epoch, ("start_epoch", 2, 2), *per_epoch]
+
+
+def test_cli_accepts_the_older_spellings():
+    a = at.build_parser().parse_args(["--method", "FGSM-RS", "--schedule", "one-cycle"])
+    assert (a.method, a.schedule) == ("fgsm_rs", "onecycle")
+    assert at.build_parser().parse_args(["--method", "pgd-at"]).method == "pgd"
+    assert at.make_config("n-fgsm", "smoke", schedule="triangle").schedule == "cyclic"
+
+
+def test_resume_reads_an_older_config(tmp_path, one_thread):
+    """A checkpoint whose stored config spells the schedule in another vocabulary and lacks a field
+    added later still resumes; a real change of setting is refused, naming it."""
+    from course_lib.labs import checkpoints as ck
+
+    cfg = at.make_config("clean", "smoke", **{**TINY, "epochs": 2})
+    at.train(dataclasses.replace(cfg, epochs=1), out=tmp_path, progress=False)
+    state = rt.load_checkpoint(tmp_path / "last.pt")
+    old = {k: v for k, v in state["config"].items() if k != "activation"}   # older: no "activation"
+    ck.check_same_run({**old, "schedule": "triangular", "epochs": 2}, cfg)   # no error
+    with pytest.raises(ValueError, match=r"lr: 0\.2 → 0\.1"):
+        ck.check_same_run({**old, "epochs": 2}, dataclasses.replace(cfg, lr=0.1))
+    older = {**old, "epochs": 2, "schedule": "triangle"}
+    rt.save_checkpoint(tmp_path / "last.pt", {**state, "config": older})
+    final = at.train(cfg, out=tmp_path, progress=False, resume=True)
+    assert final["final"] and [r["epoch"] for r in rt.read_jsonl(tmp_path / "metrics.jsonl")
+                               if "lr" in r] == [1, 2]
+
+
+def test_epoch_batches_are_the_loaders_batches_with_their_indices():
+    """Without a sampler of its own, a method trains on exactly the DeviceLoader's batches (same order,
+    same augmentation, so an old run resumes bit for bit), and each comes with its dataset indices."""
+    from course_lib.data import cifar10
+    from course_lib.robust.methods import AdversarialMethod
+
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randint(0, 256, (40, 3, 32, 32), generator=g, dtype=torch.uint8), torch.arange(40) % 10
+    for rank in (0, 1):
+        loader = cifar10.DeviceLoader(x, y, 8, train=True, seed=3, rank=rank, world_size=2)
+        loader.set_epoch(2)
+        ours = list(at.epoch_batches(loader, AdversarialMethod()))
+        theirs = list(loader)
+        assert len(ours) == len(theirs) == 2
+        for (xa, ya, idx), (xb, yb) in zip(ours, theirs):
+            assert torch.equal(xa, xb) and torch.equal(ya, yb) and torch.equal(y[idx], ya)
+
+
+def test_live_training_figure_updates_from_records_only():
+    from course_lib.viz import color, live_training_figure
+
+    first = {"epoch": 1, "clean": 0.5, "pgd": 0.1}
+    fig, update = live_training_figure("run", ("clean", "pgd"), records=[first])
+    update({"epoch": 2, "clean": 0.6, "pgd": 0.2, "lr": 0.1})
+    update({"epoch": 2, "clean": 0.7, "pgd": 0.3})              # a resumed epoch replaces its point
+    update({"final": True, "clean": 0.9})                       # no epoch: not drawn
+    assert [list(t.x) for t in fig.data] == [[1, 2], [1, 2]]
+    assert list(fig.data[0].y) == [0.5, 0.7] and list(fig.data[1].y) == [0.1, 0.3]
+    assert fig.data[1].line.color == color("pgd") and fig.layout.yaxis.range == (0.0, 1.0)
+    with pytest.raises(ValueError, match="keys"):
+        live_training_figure("run", ())
+
+
+@pytest.mark.parametrize("method", ["cfol", "atas", "elle_a"])
+def test_stateful_methods_resume_exactly(method, tmp_path, one_thread):
+    """CFOL's class weights, ATAS's stored perturbations and ELLE-A's λ history travel in the checkpoint:
+    a run stopped after epoch 1 and resumed ends where the uninterrupted run ends."""
+    cfg = at.make_config(method, "smoke", **{**TINY, "epochs": 2, "max_batches": 2})
+    whole = at.train(cfg, out=tmp_path / "whole", progress=False)
+
+    class Stop(Exception):
+        pass
+
+    def stop(record):
+        raise Stop
+
+    with pytest.raises(Stop):
+        at.train(cfg, out=tmp_path / "cut", progress=False, on_epoch=stop)
+    assert rt.load_checkpoint(tmp_path / "cut" / "last.pt")["method"] is not None
+    resumed = at.train(cfg, out=tmp_path / "cut", progress=False, resume=True)
+    assert resumed == whole
+    a, b = (rt.load_checkpoint(tmp_path / run / "last.pt") for run in ("whole", "cut"))
+    assert all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"])      # the same weights
+    assert _same(a["method"], b["method"])                                          # the same state
+
+
+def _same(u, v) -> bool:
+    if isinstance(u, torch.Tensor):
+        return isinstance(v, torch.Tensor) and torch.equal(u, v)
+    if isinstance(u, dict):
+        return isinstance(v, dict) and u.keys() == v.keys() and all(_same(u[k], v[k]) for k in u)
+    if isinstance(u, (list, tuple)):
+        return isinstance(v, (list, tuple)) and len(u) == len(v) and all(map(_same, u, v))
+    return u == v

@@ -4,6 +4,7 @@ after kill -9, and the CLI's errors."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -16,8 +17,8 @@ import pytest
 import torch
 
 from course_lib.gans.losses import gradient_penalty
-from course_lib.labs import runtime, wgan
-from course_lib.models import dcgan
+from course_lib.labs import load_checkpoint, read_jsonl, wgan
+from course_lib.models import EMA, dcgan
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = dict(iters=2, eval_every=2, ckpt_every=2, sample_every=2, n_eval=16)
@@ -44,7 +45,7 @@ def test_full_size_dcgan_has_the_wgan_gp_paper_widths():
 
 def test_ema_is_a_convex_combination():
     G = dcgan.DCGANGenerator(z_dim=4, width=2)
-    ema = dcgan.EMA(G, beta=0.75)
+    ema = EMA(G, beta=0.75)
     before = [p.clone() for p in ema.model.parameters()]
     with torch.no_grad():
         for p in G.parameters():
@@ -74,7 +75,7 @@ def test_model_bad_arguments_name_the_parameter():
     with pytest.raises(ValueError, match="norm"):
         dcgan.DCGANCritic(4, norm="group")
     with pytest.raises(ValueError, match="beta"):
-        dcgan.EMA(dcgan.DCGANGenerator(4, 2), beta=1.0)
+        EMA(dcgan.DCGANGenerator(4, 2), beta=1.0)
 
 
 # ---------------------------------------------------------------------------------- gradient penalty
@@ -124,13 +125,13 @@ def test_every_loss_and_optimizer_runs_in_the_smoke_profile(tmp_path, loss, opt)
     summary = wgan.train(cfg, tmp_path, progress=False)
     per_step = GRAD_EVALS_PER_STEP[opt] or cfg.n_critic + 1     # alternating: n_critic + 1 closure calls
     assert summary["grad_evals"] == cfg.iters * per_step
-    records = runtime.read_jsonl(tmp_path / "metrics.jsonl")
+    records = read_jsonl(tmp_path / "metrics.jsonl")
     assert [r["iter"] for r in records] == [1, 2]
     assert all(np.isfinite([r["loss_g"], r["loss_d"]]).all() for r in records)
     assert summary["fd_classifier"] >= 0 and summary["swd"] > 0
     png = tmp_path / "samples" / "iter_000002.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert runtime.load_checkpoint(tmp_path / "last.pt")["iter"] == 2
+    assert load_checkpoint(tmp_path / "last.pt")["iter"] == 2
 
 
 @pytest.mark.parametrize(("loss", "opt"), [("sn_hinge", "eg"), ("wgan_clip", "adam")])
@@ -183,7 +184,7 @@ def test_spectral_normalization_holds_during_training(tmp_path, opt, lr_d):
 
 
 def _final_state(out: Path) -> dict:
-    state = runtime.load_checkpoint(out / "last.pt")
+    state = load_checkpoint(out / "last.pt")
     return {"G": state["G"], "D": state["D"], "ema": state["ema"]}
 
 
@@ -195,7 +196,7 @@ def _assert_same_state(a: dict, b: dict) -> None:
 
 
 def _losses(out: Path) -> list:
-    return [(r["iter"], r["loss_g"], r["loss_d"]) for r in runtime.read_jsonl(out / "metrics.jsonl")]
+    return [(r["iter"], r["loss_g"], r["loss_d"]) for r in read_jsonl(out / "metrics.jsonl")]
 
 
 KILL_SCRIPT = """
@@ -213,7 +214,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_final_state(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     killed = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(tmp_path / "run")], env=env, cwd=ROOT)
     assert killed.returncode == -signal.SIGKILL
-    assert runtime.load_checkpoint(tmp_path / "run" / "last.pt")["iter"] == 4
+    assert load_checkpoint(tmp_path / "run" / "last.pt")["iter"] == 4
     cli = [sys.executable, "-m", "course_lib.labs.wgan", "--profile", "smoke", "--iters", "6",
            "--ckpt-every", "2", "--out", str(tmp_path / "run"), "--resume", "--no-progress"]
     done = subprocess.run(cli, env=env, cwd=ROOT, capture_output=True, text=True)
@@ -263,3 +264,37 @@ def test_an_existing_run_is_not_overwritten_without_resume(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:      # resuming with other settings is refused
         wgan.main(["--profile", "smoke", "--iters", "2", "--lr-g", "0.5", "--out", str(tmp_path), "--resume"])
     assert exit_info.value.code == 2 and "lr_g" in capsys.readouterr().err
+
+
+def test_loss_and_optimizer_accept_the_older_spellings(tmp_path):
+    a = wgan._parser().parse_args(["--loss", "wgan-gp", "--opt", "seg+"])
+    assert (a.loss, a.opt) == ("wgan_gp", "seg_plus")
+    assert wgan._parser().parse_args(["--loss", "SN-hinge"]).loss == "sn_hinge"
+    cfg = wgan.make_config("wgan-gp", "seg+", "smoke")
+    assert (cfg.loss, cfg.opt) == ("wgan_gp", "seg_plus")
+    from course_lib.labs import checkpoints as ck
+
+    ck.check_same_run({**dataclasses.asdict(cfg), "loss": "wgan-gp", "opt": "seg+"}, cfg)   # an older run
+    with pytest.raises(ValueError, match="lr_g"):
+        ck.check_same_run(dataclasses.asdict(cfg), dataclasses.replace(cfg, lr_g=1.0))
+
+
+def test_the_lab_and_the_lecture_share_the_gan_iteration():
+    """labs.wgan's oracle is gans.training.game_oracle: same losses as the hand-written game."""
+    from course_lib.gans.losses import critic_loss, generator_loss
+    from course_lib.labs import device
+
+    cfg = _tiny()
+    rt = device.make_runtime("cpu", "fp32")
+    torch.manual_seed(0)
+    G, D = dcgan.build_gan("dcgan", z_dim=cfg.z_dim, width=cfg.width)
+    x = torch.randint(0, 256, (20, 3, 32, 32), dtype=torch.uint8)
+    torch.manual_seed(1)
+    got = wgan.game_oracle(cfg, G, D, x, rt)()
+    torch.manual_seed(1)
+    real = x[torch.randint(len(x), (cfg.batch_size,))].float() / 255 * 2 - 1
+    fake = G(torch.randn(cfg.batch_size, cfg.z_dim))
+    want = (generator_loss("wgan-gp", D, fake),
+            critic_loss("wgan-gp", D, real, fake, gp_weight=cfg.gp_weight))
+    torch.testing.assert_close(got[0], want[0])
+    torch.testing.assert_close(got[1], want[1], rtol=1e-4, atol=1e-5)
