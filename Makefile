@@ -1,6 +1,7 @@
 # course_lib + lectures. Every target creates .venv on first use and is safe to run again.
 #   make lab                 JupyterLab on lectures/ (prints the URL)
-#   make test                the whole test suite (what CI runs), notebooks also under another seed family
+#   make test                the test suite (what CI runs), notebooks also under another seed family
+#   make test-browser-more   the exercise and lab notebooks driven in the browser (CI's second step)
 #   COURSE_SEED_OFFSET=2 make test-notebooks    every notebook under nbval with seeds shifted by 2
 #   make present NB=lectures/07_minimax_dynamics.ipynb    one notebook as a Voila dashboard, large fonts
 #   make html                every notebook executed and exported to build/html/ (plays offline)
@@ -23,7 +24,7 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 REVEAL := node_modules/reveal.js/dist/reveal.js
 PYTEST_NB := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-unit test-notebooks test-browser present html slides exercises bench browser-deps clean
+.PHONY: lab test test-browser-more test-unit test-notebooks test-browser present html slides exercises bench browser-deps slides-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,15 +42,22 @@ browser-deps:
 	    >/dev/null) || echo "could not install chromium: the browser test will say why"; \
 	else echo "chromium not installed and no root: the browser test will be skipped"; fi
 
+# JupyterLab with the course's settings (assets/jupyter: RISE's white theme, no web fonts, tall slides
+# scroll).
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=lectures --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/assets/jupyter" $(VENV)/bin/jupyter lab --notebook-dir=lectures --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
 # The notebooks run twice: as stored (seed offset 0) and with every seed shifted by 1. nbval compares
 # only claims and verdicts (measured values are sanitized away), so the second run fails exactly when a
 # claim depends on the seed, i.e. would not hold on a student's machine.
-test: $(STAMP) browser-deps
-	$(PY) -m pytest tests lectures $(PYTEST_NB) $(PYTEST_ARGS)
+test: $(STAMP) browser-deps slides-deps
+	$(PY) -m pytest tests lectures $(PYTEST_NB) -m "not browser_more" $(PYTEST_ARGS)
 	COURSE_SEED_OFFSET=1 $(PY) -m pytest lectures $(PYTEST_NB) $(PYTEST_ARGS)
+
+# The rest of the real-browser suite (the exercise and lab notebooks run in JupyterLab, every control
+# moved): CI runs it after `make test` (.ci/run).
+test-browser-more: $(STAMP) browser-deps
+	$(PY) -m pytest tests/browser -m browser_more $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
@@ -57,13 +65,13 @@ test-unit: $(STAMP)
 test-notebooks: $(STAMP)
 	$(PY) -m pytest lectures $(PYTEST_NB) $(PYTEST_ARGS)
 
-test-browser: $(STAMP) browser-deps
+test-browser: $(STAMP) browser-deps slides-deps
 	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
 
 # Voila with the course's page template and settings (assets/jupyter: no CDN request, the lab-only
 # extensions left out); NB may also be a folder (a list of dashboards).
 present: $(STAMP)
-	COURSE_PRESENTATION=1 JUPYTER_PATH="$(CURDIR)/assets/jupyter" JUPYTER_CONFIG_PATH="$(CURDIR)/assets/jupyter" \
+	COURSE_PRESENTATION=1 COURSE_DASHBOARD=1 JUPYTER_PATH="$(CURDIR)/assets/jupyter" JUPYTER_CONFIG_PATH="$(CURDIR)/assets/jupyter" \
 	  $(VENV)/bin/voila "$(NB)" --port=$(PORT) --Voila.ip=127.0.0.1 $(VOILA_ARGS)
 
 html: $(STAMP)
@@ -75,6 +83,11 @@ $(REVEAL): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "make slides needs npm (Node.js) to install reveal.js"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(REVEAL)
+
+# reveal.js for the static-deck browser test; without npm that test says why it is skipped.
+slides-deps:
+	@command -v npm >/dev/null 2>&1 && $(MAKE) -s $(REVEAL) || \
+	  echo "npm not installed: the static-deck browser test will be skipped"
 
 # Each lecture as a reveal.js deck (build/slides/NN_topic.slides.html): executed, code hidden, speaker
 # notes on S, animations and math offline (tools/export_slides.py).

@@ -28,7 +28,8 @@ def test_notebook_is_lean_and_checked(path):
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     assert "widgets" not in nb.metadata, "no widget state in stored notebooks (run tools/nbstore.py)"
-    first, second = nb.cells[0], nb.cells[1]
+    cells = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    first, second = cells[0], cells[1]   # speaker notes (slides) aside
     assert first.cell_type == "markdown" and first.source.startswith("# "), "first cell: the title"
     assert "setup(" in second.source, "second cell: imports and course_lib setup()"
     code = [c for c in nb.cells if c.cell_type == "code"]

@@ -18,6 +18,7 @@ import plotly.io as pio
 from plotly.io._base_renderers import MimetypeRenderer
 
 ENV = "COURSE_EXPORT_DIR"
+DASHBOARD_ENV = "COURSE_DASHBOARD"
 _FIGURES = itertools.count(1)  # module-level: plotly copies renderer objects, so instances cannot count
 
 
@@ -39,6 +40,22 @@ class ExportRenderer(MimetypeRenderer):
                              f'style="border:none" title="{name}"></iframe>'}
 
 
+class DashboardRenderer(MimetypeRenderer):
+    """Figures as plain HTML for a Voila dashboard (``make present`` sets ``COURSE_DASHBOARD=1``):
+    plotly.js is inlined once per kernel, with the first figure, and no MathJax is loaded from a CDN.
+    (In Voila, JupyterLab's plotly mime renderer renders but then fails on a method Voila's output model
+    lacks: "r.setData is not a function"; the dashboard leaves that extension out.)"""
+
+    def to_mimebundle(self, fig_dict: dict) -> dict:
+        first = not _DASHBOARD_JS_SENT
+        _DASHBOARD_JS_SENT.append(True)
+        return {"text/html": pio.to_html(fig_dict, include_plotlyjs=first, include_mathjax=False,
+                                         full_html=False, auto_play=False)}
+
+
+_DASHBOARD_JS_SENT: list[bool] = []  # module-level, like _FIGURES: whether plotly.js was sent already
+
+
 def active() -> bool:
     """Whether this kernel is exporting a static page (``make html``): figures go to files, live
     controls have no kernel to talk to."""
@@ -46,9 +63,13 @@ def active() -> bool:
 
 
 def activate_from_env() -> bool:
-    """Use :class:`ExportRenderer` when ``COURSE_EXPORT_DIR`` is set; return whether it is active."""
+    """Use :class:`ExportRenderer` when ``COURSE_EXPORT_DIR`` is set (return True), or
+    :class:`DashboardRenderer` when ``COURSE_DASHBOARD=1`` (return False: the page is live)."""
     directory = os.environ.get(ENV)
     if not directory:
+        if os.environ.get(DASHBOARD_ENV) == "1":
+            pio.renderers["course_dashboard"] = DashboardRenderer()
+            pio.renderers.default = "course_dashboard"
         return False
     pio.renderers["course_export"] = ExportRenderer(directory, os.environ.get("COURSE_EXPORT_PREFIX", ""))
     pio.renderers.default = "course_export"
