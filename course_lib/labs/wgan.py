@@ -41,7 +41,7 @@ from tqdm.auto import tqdm
 
 from course_lib import _validate
 from course_lib.data.cifar10 import load_cifar10, write_fake_cifar10
-from course_lib.gans.optim import GameOptimizer
+from course_lib.gans.optim import GAME_METHODS, GameOptimizer
 from course_lib.gans.training import game_oracle as gan_oracle
 from course_lib.gans.training import game_step
 from course_lib.labs import checkpoints as ck
@@ -51,7 +51,7 @@ from course_lib.labs import rng as rng_
 from course_lib.models import ARCHS, EMA, build_gan
 from course_lib.seeding import torch_generator
 
-OPTS = ("adam", "gda", "eg", "ogda", "seg_plus")
+OPTS = GAME_METHODS      # --opt: the game optimizers of course_lib.gans, one list
 OPT_ALIASES = {"seg+": "seg_plus", "segplus": "seg_plus", "extragradient": "eg", "optimistic": "ogda"}
 ALTERNATING = ("adam", "gda")   # n_critic critic steps, then one generator step (EE-556 Lecture 11's WGAN)
 

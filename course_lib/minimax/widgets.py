@@ -22,8 +22,8 @@ from course_lib.viz import panel as _panel
 from course_lib.viz.animate import contour, vector_field
 from course_lib.viz.style import PALETTE, color, role_color
 
-METHODS = {"GDA": "gda", "AltGDA": "agda", "PPM": "ppm", "EG": "eg", "OGDA": "ogda", "RFBS": "rfbs",
-           "Popov": "popov", "EG+ (α = ½)": "eg+", "CurvatureEG+": "curvature-eg+"}
+ALGORITHM_MENU = {"GDA": "gda", "AltGDA": "agda", "PPM": "ppm", "EG": "eg", "OGDA": "ogda", "RFBS": "rfbs",
+                  "Popov": "popov", "EG+ (α = ½)": "eg+", "CurvatureEG+": "curvature-eg+"}
 
 
 class Panel(_panel.Panel):
@@ -80,11 +80,11 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
     the first critical point (for xy, compare with the closed forms)."""
     starts = _validate.array("starts", starts)
     starts = starts.reshape(-1, 2)
-    _validate.one_of("method", method, METHODS)
+    _validate.one_of("method", method, ALGORITHM_MENU)
     fig = _base_figure(game, f"{game.name}: trajectories")
     sol = game.solutions
     fig.data[2].update(x=sol[:, 0].tolist(), y=sol[:, 1].tolist())
-    ws = {"method": w.Dropdown(options=list(METHODS)[:7], value=method, description="algorithm"),
+    ws = {"method": w.Dropdown(options=list(ALGORITHM_MENU)[:7], value=method, description="algorithm"),
           "step": w.FloatSlider(value=step, min=0.01, max=max_step, step=0.01, description="step α",
                                 continuous_update=False),
           "steps": w.IntSlider(value=steps, min=1, max=400, description="steps k", continuous_update=False)}
@@ -93,7 +93,7 @@ def build_trajectory_widget(game: Game, starts: object, *, method: str = "GDA", 
     center = sol[0] if len(sol) else np.zeros(2)
 
     def update(_: object = None) -> None:
-        name = METHODS[panel.method.value]
+        name = ALGORITHM_MENU[panel.method.value]
         panel.run = run = simulate(game, name, starts, ws["steps"].value, step=ws["step"].value, bound=1e3)
         _draw(panel, run, name, panel.method.value)
         r0, rk = (np.linalg.norm(run.z[[0, -1]] - center, axis=-1))
@@ -119,7 +119,7 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
     fig = _base_figure(game, "your game")
     ws = {"formula": w.Text(value=formula, description="Φ(x, y) =", continuous_update=False,
                             layout=w.Layout(width="60%")),
-          "method": w.Dropdown(options=list(METHODS), value=method, description="algorithm"),
+          "method": w.Dropdown(options=list(ALGORITHM_MENU), value=method, description="algorithm"),
           "step": w.FloatSlider(value=step, min=0.005, max=1.0, step=0.005, description="step α",
                                 readout_format=".3f", continuous_update=False),
           "steps": w.IntSlider(value=steps, min=10, max=2000, step=10, description="steps k",
@@ -150,7 +150,7 @@ def build_game_explorer(formula: str = "x*y + 0.1*(y^2/2 - y^4/4)", *, box: floa
         return True
 
     def run_dynamics(_: object = None) -> None:
-        name = METHODS[ws["method"].value]
+        name = ALGORITHM_MENU[ws["method"].value]
         z0 = np.array([ws["x0"].value, ws["y0"].value]) + np.vstack([np.zeros((1, 2)), ring])
         panel.run = run = simulate(panel.game, name, z0, ws["steps"].value, step=ws["step"].value,
                                    bound=10 * box, box=None, every=max(1, ws["steps"].value // 300))
