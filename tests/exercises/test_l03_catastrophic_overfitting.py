@@ -8,13 +8,7 @@ import pytest
 from course_lib.exercises import l03_catastrophic_overfitting as ex
 from course_lib.toys import sin_co
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line per verdict, got {out!r}"
-    return ok, out
-
+from .feedback import verdict
 
 # ---- the sin toy model's FGSM step -------------------------------------------------------------
 

@@ -10,12 +10,7 @@ import torch.nn.functional as F
 from course_lib.exercises import l04_adversarial_training as ex
 from course_lib.robust import metrics
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line per verdict, got {out!r}"
-    return ok, out
+from .feedback import verdict
 
 
 def assert_named(check, f, phrase, capsys):

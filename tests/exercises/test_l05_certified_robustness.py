@@ -10,12 +10,7 @@ from scipy import stats
 from course_lib import robust as C
 from course_lib.exercises import l05_certified_robustness as ex
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line per verdict, got {out!r}"
-    return ok, out
+from .feedback import verdict
 
 
 def assert_named(check, f, phrase, capsys):

@@ -10,18 +10,7 @@ from scipy.special import rel_entr
 
 from course_lib.exercises import l06_gans_and_wasserstein as ex
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line of feedback, got {out!r}"
-    return ok, out
-
-
-def named(fn, name):
-    fn.__name__ = name
-    return fn
-
+from .feedback import named, verdict
 
 # ---------------------------------------------------------------- W1 by sorting
 

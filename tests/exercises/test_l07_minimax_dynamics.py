@@ -8,13 +8,7 @@ import pytest
 
 from course_lib.exercises import l07_minimax_dynamics as ex
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line of feedback, got {out!r}"
-    return ok, out
-
+from .feedback import verdict
 
 # ---------------------------------------------------------------- EG
 

@@ -8,19 +8,7 @@ import pytest
 
 from course_lib.exercises import l08_weak_minty as ex
 
-
-def verdict(check, answer, capsys) -> tuple[bool, str]:
-    ok = check(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"one line of feedback, got {out!r}"
-    return ok, out
-
-
-def named(fn, name):
-    """The lambda ``fn`` as a function called ``name`` (so the checker's messages name it)."""
-    fn.__name__ = name
-    return fn
-
+from .feedback import named, verdict
 
 # ---------------------------------------------------------------- weak-MVI ratio
 
