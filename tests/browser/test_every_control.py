@@ -15,6 +15,7 @@ import json
 import re
 import shutil
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,28 @@ def server_tracebacks(log: Path, start: int) -> list[str]:
     return [line for line in text.splitlines() if "Traceback" in line or "Exception in comm" in line]
 
 
+@contextmanager
+def watched_page(browser, kind: str, notebook: str, log: Path):
+    """A fresh page with a :class:`Watch` on it: yields (page, name); on leaving, fails on any problem the
+    watch saw or on a traceback the server logged meanwhile, and closes the page."""
+    name = f"{kind}_" + notebook.replace("/", "_").removesuffix(".ipynb")
+    start = log.stat().st_size if log.exists() else 0
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    watch = Watch("127.0.0.1")
+    watch.attach(page)
+    try:
+        yield page, name
+        problems = watch.problems() + [f"server: {t}" for t in server_tracebacks(log, start)]
+        assert not problems, f"{name}:\n" + "\n".join(problems)
+    finally:
+        page.close()
+
+
+def check_figures(page, notebook: str, name: str) -> None:
+    plots, expected = page.evaluate(PLOTS_JS), plotly_shows(notebook)
+    assert plots >= expected, f"{name}: {plots} plotly figures rendered, the notebook shows {expected}"
+
+
 # `make test` drives the lectures (and their Voila dashboards); the exercise and lab notebooks in the
 # browser run in CI's second step, `make test-browser-more` (`.ci/run`), keeping `make test` in its budget.
 PARAMS = [pytest.param(nb, marks=pytest.mark.browser_more) if "/" in nb else nb for nb in NOTEBOOKS]
@@ -146,25 +169,17 @@ PARAMS = [pytest.param(nb, marks=pytest.mark.browser_more) if "/" in nb else nb 
 @pytest.mark.parametrize("notebook", PARAMS)
 def test_jupyterlab_run_all_then_every_control(browser, lab, notebook):
     port, log = lab
-    name = "jupyterlab_" + notebook.replace("/", "_").removesuffix(".ipynb")
-    start = log.stat().st_size if log.exists() else 0
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    watch = Watch("127.0.0.1")
-    watch.attach(page)
     try:
-        page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?reset&token={TOKEN}")
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true",
-                               timeout=120_000)
-        run_all(page, name, log)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-        plots, expected = page.evaluate(PLOTS_JS), plotly_shows(notebook)
-        assert plots >= expected, f"{name}: {plots} plotly figures rendered, the notebook shows {expected}"
-        counts = drive_all(page, ".jp-Notebook >> visible=true", name)
-        screenshot_cells(page, name)
-        problems = watch.problems() + [f"server: {t}" for t in server_tracebacks(log, start)]
-        assert not problems, f"{name} (moved {counts}):\n" + "\n".join(problems)
+        with watched_page(browser, "jupyterlab", notebook, log) as (page, name):
+            page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?reset&token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'] >> visible=true",
+                                   timeout=120_000)
+            run_all(page, name, log)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+            check_figures(page, notebook, name)
+            drive_all(page, ".jp-Notebook >> visible=true", name)
+            screenshot_cells(page, name)
     finally:
-        page.close()
         shut_down_kernels(port)
 
 
@@ -188,21 +203,11 @@ def voila(served, tmp_path_factory):
 @pytest.mark.parametrize("notebook", VOILA)
 def test_voila_dashboard_every_control(browser, voila, notebook):
     port, log = voila
-    name = "voila_" + notebook.replace("/", "_").removesuffix(".ipynb")
-    start = log.stat().st_size if log.exists() else 0
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
-    watch = Watch("127.0.0.1")
-    watch.attach(page)
-    try:
+    with watched_page(browser, "voila", notebook, log) as (page, name):
         page.goto(f"http://127.0.0.1:{port}/voila/render/{notebook}", timeout=RUN_SECONDS * 1000)
         page.wait_for_selector(f"{CONTROLS[0]} >> visible=true", timeout=RUN_SECONDS * 1000)
         page.wait_for_load_state("networkidle", timeout=RUN_SECONDS * 1000)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-        plots, expected = page.evaluate(PLOTS_JS), plotly_shows(notebook)
-        assert plots >= expected, f"{name}: {plots} plotly figures rendered, the notebook shows {expected}"
+        check_figures(page, notebook, name)
         counts = drive_all(page, "body", name)
         assert sum(counts.values()) > 0, f"{name}: no control moved"
-        problems = watch.problems() + [f"server: {t}" for t in server_tracebacks(log, start)]
-        assert not problems, f"{name} (moved {counts}):\n" + "\n".join(problems)
-    finally:
-        page.close()

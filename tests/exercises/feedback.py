@@ -15,3 +15,19 @@ def named(fn, name):
     """The lambda ``fn`` as a function called ``name`` (so the checker's messages name it)."""
     fn.__name__ = name
     return fn
+
+
+def assert_named(check, answer, phrase, capsys, name=None) -> None:
+    """A wrong ``answer`` (renamed ``name`` when given) is refused with feedback containing ``phrase``."""
+    ok, out = verdict(check, named(answer, name) if name else answer, capsys)
+    assert not ok and out.startswith(("✗", "…")) and phrase in out, out
+
+
+def assert_prediction_feedback(check, right, wrong, capsys, not_a_number: str = "one") -> None:
+    """A prediction checker: ``right`` passes; each ``(value, phrase)`` of ``wrong`` is refused naming
+    ``phrase``; ``...`` is "not solved yet"; a non-number says it should be a number."""
+    assert verdict(check, right, capsys)[0]
+    for value, phrase in wrong:
+        assert_named(check, value, phrase, capsys)
+    assert not check(...) and "not solved yet" in capsys.readouterr().out
+    assert_named(check, not_a_number, "should be a number", capsys)

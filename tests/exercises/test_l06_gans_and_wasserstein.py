@@ -10,7 +10,7 @@ from scipy.special import rel_entr
 
 from course_lib.exercises import l06_gans_and_wasserstein as ex
 
-from .feedback import named, verdict
+from .feedback import assert_named, assert_prediction_feedback, verdict
 
 # ---------------------------------------------------------------- W1 by sorting
 
@@ -50,8 +50,7 @@ def test_w1_right(capsys):
 
 @pytest.mark.parametrize(("answer", "phrase"), W1_WRONG, ids=[p for _, p in W1_WRONG])
 def test_w1_wrong(answer, phrase, capsys):
-    ok, out = verdict(ex.check_w1_sorted, named(answer, "w1_sorted"), capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_w1_sorted, answer, phrase, capsys, name="w1_sorted")
 
 
 # ---------------------------------------------------------------- JSD
@@ -98,8 +97,7 @@ def test_jsd_right(capsys):
 
 @pytest.mark.parametrize(("answer", "phrase"), JSD_WRONG, ids=[p for _, p in JSD_WRONG])
 def test_jsd_wrong(answer, phrase, capsys):
-    ok, out = verdict(ex.check_jsd, named(answer, "jsd"), capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_jsd, answer, phrase, capsys, name="jsd")
 
 
 # ---------------------------------------------------------------- critic
@@ -120,8 +118,7 @@ def test_critic_right(capsys):
 
 @pytest.mark.parametrize(("answer", "phrase"), CRITIC_WRONG, ids=[p for _, p in CRITIC_WRONG])
 def test_critic_wrong(answer, phrase, capsys):
-    ok, out = verdict(ex.check_critic, named(answer, "critic"), capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_critic, answer, phrase, capsys, name="critic")
 
 
 # ---------------------------------------------------------------- gradient penalty
@@ -189,13 +186,7 @@ def test_penalty_inplace(capsys):
       (1.04**24.5, "counts 49 steps"), (1.04**25.5, "counts 51 steps")]),
 ])
 def test_predictions(check, right, wrong, capsys):
-    assert verdict(check, right, capsys)[0]
-    for value, phrase in wrong:
-        ok, out = verdict(check, value, capsys)
-        assert not ok and phrase in out, out
-    assert not check(...) and "not solved yet" in capsys.readouterr().out
-    ok, out = verdict(check, "log 2", capsys)
-    assert not ok and "should be a number" in out
+    assert_prediction_feedback(check, right, wrong, capsys, not_a_number="log 2")
 
 
 # ---------------------------------------------------------------- bad input and not yet

@@ -8,7 +8,7 @@ import pytest
 
 from course_lib.exercises import l07_minimax_dynamics as ex
 
-from .feedback import verdict
+from .feedback import assert_named, assert_prediction_feedback, verdict
 
 # ---------------------------------------------------------------- EG
 
@@ -75,8 +75,7 @@ def test_eg_right(capsys):
 
 @pytest.mark.parametrize(("answer", "phrase"), EG_WRONG, ids=[f.__name__ for f, _ in EG_WRONG])
 def test_eg_wrong(answer, phrase, capsys):
-    ok, out = verdict(ex.check_eg, answer, capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_eg, answer, phrase, capsys)
 
 
 # ---------------------------------------------------------------- OGDA
@@ -112,8 +111,7 @@ def test_ogda_right(capsys):
 
 @pytest.mark.parametrize(("answer", "phrase"), OGDA_WRONG, ids=[p for _, p in OGDA_WRONG])
 def test_ogda_wrong(answer, phrase, capsys):
-    ok, out = verdict(ex.check_ogda, answer, capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_ogda, answer, phrase, capsys)
 
 
 # ---------------------------------------------------------------- EG factor
@@ -138,8 +136,7 @@ def test_eg_factor_wrong(answer, phrase, capsys):
     def eg_factor(alpha):
         return answer(alpha)
 
-    ok, out = verdict(ex.check_eg_factor, eg_factor, capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_eg_factor, eg_factor, phrase, capsys)
 
 
 # ---------------------------------------------------------------- predictions and explorations
@@ -152,13 +149,7 @@ def test_eg_factor_wrong(answer, phrase, capsys):
     (ex.check_cycle_radius, 1.15, [(0.0, "critical point"), (2.0, "too high"), (1 / np.sqrt(3), "too low")]),
 ])
 def test_predictions(check, right, wrong, capsys):
-    assert verdict(check, right, capsys)[0]
-    for value, phrase in wrong:
-        ok, out = verdict(check, value, capsys)
-        assert not ok and phrase in out, out
-    assert not check(...) and "not solved yet" in capsys.readouterr().out
-    ok, out = verdict(check, "one", capsys)
-    assert not ok and "should be a number" in out
+    assert_prediction_feedback(check, right, wrong, capsys, not_a_number="one")
 
 
 # ---------------------------------------------------------------- local Nash
@@ -188,8 +179,7 @@ def test_lne_wrong(answer, phrase, capsys):
     def is_strict_lne(J):
         return answer(J)
 
-    ok, out = verdict(ex.check_strict_lne, is_strict_lne, capsys)
-    assert not ok and phrase in out, out
+    assert_named(ex.check_strict_lne, is_strict_lne, phrase, capsys)
 
 
 # ---------------------------------------------------------------- bad input and not yet
