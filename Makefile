@@ -1,7 +1,7 @@
 # course_lib + lectures. Every target creates .venv on first use and is safe to run again.
 #   make lab                 JupyterLab on lectures/ (prints the URL)
 #   make test                the test suite (what CI runs), notebooks also under another seed family
-#   make test-browser-more   the exercise and lab notebooks driven in the browser (CI's second step)
+#   make test-browser-more   exercise and lab notebooks driven in the browser, every static deck paged (CI's 2nd step)
 #   COURSE_SEED_OFFSET=2 make test-notebooks    every notebook under nbval with seeds shifted by 2
 #   make present NB=lectures/07_minimax_dynamics.ipynb    one notebook as a Voila dashboard, large fonts
 #   make html                every notebook executed and exported to build/html/ (plays offline)
@@ -56,7 +56,7 @@ test: $(STAMP) browser-deps slides-deps
 
 # The rest of the real-browser suite (the exercise and lab notebooks run in JupyterLab, every control
 # moved): CI runs it after `make test` (.ci/run).
-test-browser-more: $(STAMP) browser-deps
+test-browser-more: $(STAMP) browser-deps slides-deps
 	$(PY) -m pytest tests/browser -m browser_more $(PYTEST_ARGS)
 
 test-unit: $(STAMP)

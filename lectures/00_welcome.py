@@ -83,7 +83,7 @@ for key, value in environment_report().items():
 # - **Misconception:** "a smaller step is always safer". Below $2/L$ it is safe but slow along the flat
 #   direction; the best step, $2/(L + \mu)$, balances both.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 A = np.array([[3.0, 0.0], [0.0, 1.0]])
 demo = gd_step_size_demo(A, z0=(1.5, 2.0), eta=0.3, steps=30)
 demo.show()
@@ -132,8 +132,9 @@ for eta in (0.2, 0.6, 0.7):
 # ## Where next
 #
 # The lecture map is in the README. A good path: `01_adversarial_examples` → `02_danskin` →
-# `03_catastrophic_overfitting` → `04_adversarial_training` → `05_certified_robustness`, and in parallel
-# `07_minimax_dynamics` → `08_weak_minty` → `06_gans_and_wasserstein`.
+# `03_catastrophic_overfitting` → `04_adversarial_training` → `05_certified_robustness` (or
+# `09_beyond_one_model` after 04), and in parallel `07_minimax_dynamics` → `08_weak_minty` →
+# `06_gans_and_wasserstein`.
 #
 # Ready to practise? The [exercises of this lecture](exercises/00_welcome.ipynb) have you implement the GD step and
 # its contraction factor and predict step sizes, with a checker that says what is wrong.

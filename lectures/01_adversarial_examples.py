@@ -17,7 +17,8 @@
 #
 # **What you will learn**
 # - empirical risk minimisation (ERM) and the losses it uses, and how an *adversarial example* changes the question;
-# - the worst case of a linear model in closed form, ⟨x, a⟩ + ε‖x‖_* (dual norms), with a widget;
+# - the worst case of a linear model in closed form, ⟨x, a⟩ + ε‖x‖_* (dual norms), with a widget, and why sparse
+#   linear models are robust to ℓ∞ attacks;
 # - FGSM and PGD on a digits classifier, and why **FGSM is one step of proximal gradient ascent (PGA)**;
 # - what ℓ∞, ℓ2 and ℓ1 perturbations look like;
 # - why cross-entropy makes a weak adversary, and the margin-based **BETA** attack.
@@ -33,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from scipy.optimize import linprog
+from sklearn.linear_model import LogisticRegression
 
 from course_lib import check, check_close, make_rng, seed_everything, setup
 from course_lib.data import load_digits
@@ -57,21 +59,23 @@ setup(seed=0, threads=1)
 # Supervised learning picks weights by **empirical risk minimisation**
 # $\min_{x} \frac1n \sum_{i=1}^n L(h_x(a_i), b_i)$. For a label $b \in \{-1, +1\}$ the losses are functions of the
 # *margin* $m = b\,h_x(a)$: the **0-1 loss** $1[m \le 0]$ (what we care about, but with zero gradient almost everywhere),
-# the hinge loss $\max(0, 1-m)$ and the logistic loss $\log(1+e^{-m})$ (cross-entropy for two classes).
+# the hinge loss $\max(0, 1-m)$, the logistic loss $\log(1+e^{-m})$ (cross-entropy for two classes) and the squared
+# loss $(b - h_x(a))^2 = (1-m)^2$ (as $b^2 = 1$), which also penalises confident correct predictions ($m > 1$).
 
 # %%
 m = np.linspace(-3, 3, 601)
-losses = {"0-1": (m <= 0) * 1.0, "hinge": np.maximum(0, 1 - m), "logistic / log 2": np.logaddexp(0, -m) / np.log(2)}
+losses = {"0-1": (m <= 0) * 1.0, "hinge": np.maximum(0, 1 - m), "logistic / log 2": np.logaddexp(0, -m) / np.log(2),
+          "squared": (1 - m) ** 2}
 fig, ax = plt.subplots(figsize=(6, 3.5))
-for (name, value), role in zip(losses.items(), ["black", "orange", "blue"]):
+for (name, value), role in zip(losses.items(), ["black", "orange", "blue", "green"]):
     _ = ax.plot(m, value, label=name, color=color(role))
 _ = ax.set(xlabel="margin m = b·h(a)", ylabel="loss", title="Surrogates of the 0-1 loss", ylim=(-0.1, 4))
 _ = ax.legend()
 
 # %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
-gap = min((losses["hinge"] - losses["0-1"]).min(), (losses["logistic / log 2"] - losses["0-1"]).min())
-check("hinge and logistic/log 2 upper-bound the 0-1 loss on the grid (min gap ≥ 0)", gap >= 0, gap)
+gap = min((losses[name] - losses["0-1"]).min() for name in ("hinge", "logistic / log 2", "squared"))
+check("hinge, logistic/log 2 and squared upper-bound the 0-1 loss on the grid (min gap ≥ 0)", gap >= 0, gap)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 2. Adversarial examples
@@ -125,6 +129,73 @@ for norm in ("linf", "l2", "l1"):
 # %%
 demo = linear_worst_case_demo(a=(0.5, 0.5), norm="linf", eps=0.2, theta=0.5)
 demo.show()
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Sparse models are robust
+#
+# The slide's last remark, in numbers. For $h_x(a) = \langle x, a\rangle + c$ and a label $b = \pm1$, the worst ℓ∞
+# perturbation $\eta^\star = -\epsilon\,b\,\mathrm{sign}(x)$ lowers the margin $b\,h_x(a)$ by exactly $\epsilon\|x\|_1$. So a
+# point stays correct under every $\|\eta\|_\infty \le \epsilon$ iff $b\,h_x(a) > \epsilon\|x\|_1$: the robust accuracy
+# is a closed form, no attack needed. At the same margins, weights with a smaller $\|x\|_1$ are more robust, and an
+# ℓ1 penalty makes $x$ sparse. (For logistic regression, ℓ∞ adversarial training minimises
+# $\log(1 + e^{-b h_x(a) + \epsilon\|x\|_1})$: an ℓ1 penalty inside the loss, Goodfellow et al. (2015).)
+#
+# We fit two logistic regressions for digits 3 vs 8 (64 pixels in [0, 1]; scikit-learn, inverse penalty weight C = 0.5),
+# one with an ℓ1 penalty and one with an ℓ2 penalty, and compare them. The ball is not clipped to [0, 1] here.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** for a linear model the ℓ∞ attack costs the margin exactly ε‖x‖₁. The ℓ1 penalty keeps few
+#   pixels, so ‖x‖₁ is small for the margins it reaches, and the robust accuracy falls more slowly with ε.
+# - **Ask:** the ℓ1 model has the *larger* ‖x‖₂. Why does that not matter for an ℓ∞ attack, and which norm of
+#   x would matter for an ℓ2 attack?
+# - **Misconception:** "robustness needs small weights". What matters is the margin divided by the dual norm
+#   of the weights: multiplying x and c by 10 changes neither the predictions nor the robust accuracy.
+
+# %% slideshow={"slide_type": "skip"}
+def three_vs_eight(images: torch.Tensor, labels: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    keep = (labels == 3) | (labels == 8)
+    return images[keep].flatten(1).double().numpy(), np.where(labels[keep].numpy() == 8, 1.0, -1.0)
+
+
+split = load_digits()
+(a_tr, b_tr), (a_te, b_te) = three_vs_eight(*split[:2]), three_vs_eight(*split[2:])
+linear_models = {}
+for name, l1_ratio in (("ℓ1 penalty", 1.0), ("ℓ2 penalty", 0.0)):
+    clf = LogisticRegression(l1_ratio=l1_ratio, C=0.5, solver="liblinear", max_iter=2000).fit(a_tr, b_tr)
+    linear_models[name] = (clf.coef_[0], clf.intercept_[0])
+eps_lin = np.round(np.arange(0, 0.31, 0.01), 2)
+margins = {name: b_te * (a_te @ w + c) for name, (w, c) in linear_models.items()}
+robust_lin = {name: np.array([np.mean(margins[name] > e * np.abs(w).sum()) for e in eps_lin])
+              for name, (w, c) in linear_models.items()}
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), gridspec_kw={"width_ratios": [1, 1, 1.6]})
+for ax, (name, (w, c)) in zip(axes, linear_models.items()):
+    im = ax.imshow(w.reshape(8, 8), cmap="RdBu", vmin=-np.abs(w).max(), vmax=np.abs(w).max())
+    _ = ax.set_title(f"{name}: {np.count_nonzero(w)} non-zero\n‖x‖₁ = {np.abs(w).sum():.1f}", fontsize=10)
+    ax.axis("off")
+for name, role in zip(robust_lin, ["green", "purple"]):
+    _ = axes[2].plot(eps_lin, robust_lin[name], label=name, color=color(role))
+_ = axes[2].set(xlabel="ε (ℓ∞, pixel scale)", ylabel="robust test accuracy", title="3 vs 8: exact robust accuracy")
+_ = axes[2].legend()
+plt.show()
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+for name, (w, c) in linear_models.items():
+    eta, _ = linear_worst_case(torch.tensor(-b_te[:, None] * w), torch.tensor(a_te), 0.1)  # min of the margin
+    gap = np.abs(b_te * ((a_te + eta.numpy()) @ w + c) - (margins[name] - 0.1 * np.abs(w).sum())).max()
+    check_close(f"{name}: η* lowers every margin by exactly ε‖x‖₁ at ε = 0.1 (largest gap)", gap, 0.0, tol=1e-9)
+(w1_, _), (w2_, _) = linear_models.values()
+check("both reach a clean accuracy above 0.95 (ℓ1, ℓ2)", min(robust_lin[k][0] for k in robust_lin) > 0.95,
+      [robust_lin[k][0] for k in robust_lin], digits=3)
+check("the ℓ1 model is sparse: fewer than half as many non-zero weights, and a smaller ‖x‖₁ (‖x‖₁: ℓ1, ℓ2)",
+      2 * np.count_nonzero(w1_) < np.count_nonzero(w2_) and np.abs(w1_).sum() < np.abs(w2_).sum(),
+      [np.abs(w1_).sum(), np.abs(w2_).sum()])
+at = np.isin(eps_lin, [0.1, 0.15, 0.2])
+check("the ℓ1 model is more robust at ε = 0.1, 0.15 and 0.2 (robust accuracy: ℓ1, ℓ2 at ε = 0.15)",
+      bool(np.all(robust_lin["ℓ1 penalty"][at] > robust_lin["ℓ2 penalty"][at])),
+      [robust_lin["ℓ1 penalty"][15], robust_lin["ℓ2 penalty"][15]], digits=3)
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. FGSM and PGD on a digits classifier
@@ -244,7 +315,7 @@ check("10 steps of multi-step FGSM reach a higher loss than FGSM (FGSM, 10 steps
 # for ℓ1 a *sparse* step on the largest 1 % of $|g|$ followed by the projection onto the ℓ1 ball (SLIDE, Tramèr and Boneh
 # 2019). The radii are chosen so that each attack fools the model on a similar share of the test set.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 seed_everything(0)
 attacks = {"ℓ∞, ε = 0.1": pgd(model, x_test, y_test, 0.1, steps=10),
            "ℓ2, ε = 0.8": pgd(model, x_test, y_test, 0.8, steps=10, norm="l2"),
@@ -307,7 +378,7 @@ check("10 random linear models: BETA flips exactly the inputs whose 0-1 loss can
       exact, flippable)
 check("FGSM on cross-entropy misses some of them (missed per model)", sum(missed) > 0, missed)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # On the digits CNN: the accuracy left by each attack at ε = 0.1 (lower = stronger attack; same budget of 10 steps
 # for PGD, 10 steps per class for BETA). On one network the attacks are close: BETA beats PGD on the cross-entropy
 # by about one to three points (a handful of the 450 test images), and for an unlucky training seed by one image.
@@ -350,7 +421,8 @@ check("mean over 3 CNNs: every multi-step attack beats FGSM (FGSM, weakest multi
 # - Robust training is a min-max problem: the inner max picks the worst perturbation in a norm ball, the outer min
 #   trains on it.
 # - For a linear model the worst case is closed-form, ⟨x, a⟩ + ε‖x‖_* with the dual norm; ℓ∞ gives the sign step
-#   (FGSM), ℓ1 a single coordinate (sparse).
+#   (FGSM), ℓ1 a single coordinate (sparse). The ℓ∞ attack costs a linear model exactly ε‖x‖₁ of margin; on
+#   digits, an ℓ1-penalised (sparse) model is more robust than an ℓ2-penalised one of similar clean accuracy.
 # - FGSM is one step of proximal gradient ascent with a large step; PGD iterates sign steps and projects.
 # - Cross-entropy is only a surrogate of the 0-1 loss: maximising the margin per target class (BETA) finds
 #   adversarial examples that cross-entropy attacks miss.

@@ -27,7 +27,8 @@
 # - two counterexamples to Madry et al.'s corollary, with the "descent" step that ascends;
 # - the min-norm point of a convex hull (simplex projection of Duchi et al. (2008)) and the DDD direction;
 # - PGD-AT vs DDD on a synthetic example and on a small smooth network, and what DDD costs;
-# - why adversarial losses are non-smooth: the gradient jumps by $\varepsilon$.
+# - DDD with approximate maximisers (Theorem 3); why adversarial losses are non-smooth: the gradient jumps by
+#   up to $2\varepsilon L_{\theta x}$, and what that means for convergence.
 #
 # **Slides followed:** Cho's presentation (OptiML, 2023) of Latorre et al. (2023) (Danskin, counterexamples 1–2, DDD,
 # synthetic example, cost); EE-556 *Mathematics of Data*, Lecture 11 (Cevher, EPFL, 2022: Danskin, Bertsekas and
@@ -189,6 +190,54 @@ point = hull.min_norm_point(G)
 check("min-norm point w of 10 random gradients: min_i <w, g_i> ≥ (1 − 1e-8)‖w‖², ‖w‖",
       np.min(G @ point.w) >= (1 - 1e-8) * point.w @ point.w, np.linalg.norm(point.w))
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Approximate maximisers: Theorem 3 of Latorre et al. (2023)
+#
+# In practice PGD returns *approximate* maximisers $S^*_m = \{\delta^{(1)}, \dots, \delta^{(m)}\}$. Theorem 3 of Latorre et al.
+# (2023), as Cho's presentation states it: if $S^*_m(\theta)$ **ε-approximates** $S^*(\theta)$ and $\nabla_\theta g(\theta, \delta)$
+# is Lipschitz continuous in $\delta$, then $\gamma^*$ computed from $S^*_m$ is still the best direction to move. A
+# quantitative form follows from Danskin's formula in two lines (our derivation, not the paper's wording): if every
+# $\delta \in S^*$ has a $\delta' \in S^*_m$ with $\|\delta - \delta'\| \le \epsilon$ and $L$ is the Lipschitz constant, then
+# $\langle\gamma^*, \nabla_\theta g(\theta,\delta)\rangle \le \langle\gamma^*, \nabla_\theta g(\theta,\delta')\rangle + L\epsilon \le -\|w_m\| + L\epsilon$, so
+#
+# $$D_{\gamma^*} f(\theta) \le -\|w_m\| + L\,\epsilon ,\qquad w_m = \text{min-norm point of } \operatorname{conv}\{\nabla_\theta g(\theta, \delta') : \delta' \in S^*_m\}.$$
+#
+# On counterexample 2 ($S^*(0) = \{0, 1\}$, $\nabla_\theta g = v + \delta(u - v)$, so $L = \|u - v\|$) we replace the maximiser
+# $\delta = 0$ by $\delta' = a$ and keep $\delta' = 1$: $S^*_m = \{a, 1\}$ approximates $S^*$ within $\epsilon = a$.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** PGD gives approximate maximisers; DDD's direction survives if they are close to the true ones and the
+#   gradient changes slowly with δ. The bound trades the descent rate ‖w_m‖ against the error Lε.
+# - **Ask:** in the figure, why is the exact derivative flat up to a = 0.5, then rising?
+# - **Misconception:** "approximate maximisers are as good as exact ones". Far from $S^*$ the hull misses a
+#   maximiser, and γ* ascends (a = 0.8).
+
+# %% slideshow={"slide_type": "subslide"}
+approx = np.linspace(0, 1, 51)
+L_delta = np.linalg.norm(ex2.u - ex2.v)  # Lipschitz constant of δ ↦ ∇_θ g(θ, δ)
+D_gamma, bound = [], []
+for a in approx:
+    w_m = hull.min_norm_point(ex2.grad_theta(zero, np.array([a, 1.0]))).w
+    D_gamma.append(directional.danskin_derivative(ex2, zero, -w_m[None] / np.linalg.norm(w_m), tol=1e-9)[0])
+    bound.append(-np.linalg.norm(w_m) + L_delta * a)
+D_gamma, bound = np.array(D_gamma), np.array(bound)
+fig, ax = plt.subplots(figsize=(6.4, 3.4))
+_ = ax.plot(approx, D_gamma, color=color("ddd"), label="D_γ* f(0): exact, by Danskin over S* = {0, 1}")
+_ = ax.plot(approx, bound, "--", color=color("gray"), label="bound −‖w_m‖ + L·ε")
+_ = ax.axhline(0, color=color("black"), lw=0.8)
+_ = ax.set(xlabel="approximation error ε = a of the maximiser δ = 0", ylabel="directional derivative",
+           title="DDD with approximate maximisers S*_m = {a, 1}")
+_ = ax.legend(fontsize=8)
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+check("D_γ* f(0) ≤ −‖w_m‖ + L·ε for every approximation error ε = a in [0, 1]", np.all(D_gamma <= bound + 1e-12),
+      (D_gamma - bound).max(), digits=2)
+check("γ* descends wherever the bound is negative", np.all(D_gamma[bound < 0] < 0), approx[bound < 0].max(),
+      digits=2)
+check("with a poor approximation (a = 0.8) γ* ascends", D_gamma[approx == 0.8][0] > 0, D_gamma[approx == 0.8][0],
+      digits=2)
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 5. The synthetic example: PGD-AT vs DDD
 #
@@ -202,7 +251,7 @@ check("min-norm point w of 10 random gradients: min_i <w, g_i> ≥ (1 − 1e-8)�
 # PGD-AT takes one maximiser per step, DDD takes $m = 10$; both step $\theta \leftarrow \theta + 0.1\,\gamma$ with a unit
 # $\gamma$ from $\theta_0 = (1, 0)$, 49 iterations, 20 seeded runs.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 toy = examples.SyntheticExample.variant("code")
 runs = {name: trajectories.descent_trajectories(toy, m=m, iters=49, n_runs=20, seed=0)
         for name, m in (("PGD", 1), ("DDD", 10))}
@@ -250,7 +299,7 @@ check("same with the slide's formula (no −δ(1−δ) term)", F_slide[10] < F_s
 # maximiser, same normalised step); with $m = 10$ it runs one PGD attack on the 10-times replicated batch and 10
 # backward passes. The robust loss (PGD-5) is measured on 100 test digits after every step.
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 x_train, y_train, x_test, y_test = load_digits()
 celu_mlp = lambda: MLP(64, (64,), activation="celu")  # noqa: E731
 compare = ddd.compare_descent(celu_mlp, x_train, y_train, eps=0.1, ms=(1, 10), iters=40, lr=0.3,
@@ -330,6 +379,91 @@ check_close("linear logistic model, ℓ∞ budget ε = 0.3: slope jump at w = 0 
 demo_l = widgets.landscape_demo(eps=0.6)
 demo_l.show()
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The Lipschitz assumptions and the $2\varepsilon L_{\theta x}$ bound (Liu et al. (2020); CS8695)
+#
+# Write $g(x, \theta) = \mathcal L(f(x + \Delta, \theta))$ and assume, for all $x, \theta$:
+# $|g(x,\theta_1) - g(x,\theta_2)| \le L_\theta\|\theta_1-\theta_2\|$,
+# $\|\nabla_\theta g(x,\theta_1) - \nabla_\theta g(x,\theta_2)\| \le L_{\theta\theta}\|\theta_1-\theta_2\|$ and
+# $\|\nabla_\theta g(x_1,\theta) - \nabla_\theta g(x_2,\theta)\| \le L_{\theta x}\|x_1-x_2\|$. Then $\mathcal L_\varepsilon$ is $L_\theta$-Lipschitz, but its
+# gradient only satisfies
+#
+# $$\|\nabla_\theta\mathcal L_\varepsilon(\theta_1) - \nabla_\theta\mathcal L_\varepsilon(\theta_2)\| \le L_{\theta\theta}\|\theta_1 - \theta_2\| + 2\varepsilon L_{\theta x}:$$
+#
+# by Danskin $\nabla\mathcal L_\varepsilon(\theta_i) = \nabla_\theta g(x + \Delta_i, \theta_i)$ at the maximisers $\Delta_i$; change $\theta_1 \to \theta_2$
+# ($L_{\theta\theta}$), then $\Delta_1 \to \Delta_2$ ($L_{\theta x}$, and $\|\Delta_1 - \Delta_2\| \le 2\varepsilon$). The extra $2\varepsilon L_{\theta x}$ does not
+# shrink with $\|\theta_1 - \theta_2\|$: where the maximiser jumps, the gradient jumps.
+#
+# **A polynomial loss with small and large ε** (CS8695 shows such a figure; the polynomial here is ours):
+# $g(\theta, \Delta) = p(\theta - \Delta)$, $p(r) = (r^2 - 1)^2/4$, so $\nabla_\theta g = p'(\theta - \Delta)$ and
+# $L_{\theta\theta} = L_{\theta x} = \sup|p''|$ on the region visited.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** smooth $g$ in θ and x does not make the robust loss smooth: the worst case Δ depends on θ and can jump
+#   across the ball, which adds up to $2\varepsilon L_{\theta x}$ to any gradient difference.
+# - **Ask:** for small ε, where are the kinks of the polynomial example, and why does the minimiser sit on one?
+# - **Misconception:** "a larger ε only shifts the loss up". It also moves and flattens the minimiser (large ε:
+#   the plateau at θ = 0) and makes the kinks sharper.
+
+# %% slideshow={"slide_type": "subslide"}
+thetas = np.linspace(-1.5, 1.5, 601)
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+for ax, eps in zip(axes, (0.1, 0.8)):
+    L_eps, _ = landscape.adversarial_polynomial_1d(thetas, eps)
+    _ = ax.plot(thetas, landscape.adversarial_polynomial_1d(thetas, 0.0)[0], ":", color=color("clean"),
+                label="clean loss p(θ)")
+    _ = ax.plot(thetas, L_eps, color=color("pgd"), label=f"L_ε(θ) = max p(θ − Δ), ε = {eps}")
+    _ = ax.set(xlabel="parameter θ", ylabel="loss", title=f"{'small' if eps < 0.5 else 'large'} ε = {eps}",
+               ylim=(-0.05, 1.3))
+    _ = ax.legend(loc="upper center", fontsize=8)
+_ = fig.suptitle("Polynomial loss: kinks wherever the worst-case Δ jumps")
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+dtheta = np.abs(thetas[:, None] - thetas[None, :])
+for eps in (0.1, 0.8):
+    slope = landscape.adversarial_polynomial_1d_slope(thetas, eps)
+    L = landscape.polynomial_lipschitz(radius=1.5 + eps)  # L_θθ = L_θx = sup |p″| for |θ − Δ| ≤ 1.5 + ε
+    excess = (np.abs(slope[:, None] - slope[None, :]) - L * dtheta).max()
+    check(f"ε = {eps}: |L′(θ₁) − L′(θ₂)| − L_θθ|θ₁ − θ₂| ≤ 2εL_θx over all 601² pairs", excess <= 2 * eps * L,
+          (excess, 2 * eps * L), digits=2)
+p1 = lambda r: r**3 - r  # noqa: E731  p′
+kink = np.sqrt(1 - 0.1**2)  # p(θ − ε) = p(θ + ε) near θ = 1 for ε = 0.1
+jump = np.abs(np.diff(landscape.adversarial_polynomial_1d_slope(np.array([kink - 1e-9, kink + 1e-9]), 0.1)))[0]
+check_close("ε = 0.1: slope jump at the kink θ* = √(1 − ε²) (closed form p′(θ*+ε) − p′(θ*−ε))", jump,
+            p1(kink + 0.1) - p1(kink - 0.1), tol=1e-6)
+check("… it does not shrink with |θ₁ − θ₂| and is ≈ 2ε·p″(1) = 4ε: jump > 3.9ε", jump > 3.9 * 0.1, jump, digits=3)
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Convergence of adversarial training (Liu et al. (2020), as in CS8695)
+#
+# **Theorem.** SGD $\theta_{t+1} = \theta_t - \alpha_t\nabla_\theta\widehat{\mathcal L}_\varepsilon(\theta_t)$ with unbiased, variance-bounded
+# stochastic gradients and $\alpha_t = 1/(L_{\theta\theta}\sqrt T)$ for $T$ iterations satisfies
+#
+# $$\forall \gamma > 2:\quad P\big(\|\nabla_\theta\mathcal L_\varepsilon(\theta_T)\| \ge \gamma\,\varepsilon L_{\theta x}\big) < \frac{4}{\gamma^2 - 2\gamma + 4}.$$
+#
+# The guarantee is a gradient norm of order $\varepsilon L_{\theta x}$, not 0: at a kink the gradient does not vanish. On the
+# polynomial loss, gradient descent with this step size ($T = 2000$, from $\theta_0 = 2$) drives the clean gradient to 0,
+# while for ε > 0 it ends oscillating around the kink with $|\nabla\mathcal L_\varepsilon| \approx \varepsilon\,p''(1)$.
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+T, last_grads = 2000, {}
+for eps in (0.0, 0.1, 0.3):
+    L = landscape.polynomial_lipschitz(radius=2.0 + eps)
+    theta_t, grads = np.array([2.0]), []
+    for _ in range(T):
+        grad = landscape.adversarial_polynomial_1d_slope(theta_t, eps)
+        grads.append(abs(grad[0]))
+        theta_t = theta_t - grad / (L * np.sqrt(T))
+    last_grads[eps] = np.array(grads[-100:])
+check("ε = 0: the gradient vanishes (|∇L| < 1e-3 over the last 100 steps)", last_grads[0.0].max() < 1e-3,
+      last_grads[0.0].max())
+for eps in (0.1, 0.3):
+    check(f"ε = {eps}: it does not: |∇L_ε| > ε over the last 100 steps", last_grads[eps].min() > eps,
+          last_grads[eps].min(), digits=2)
+
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## Summary (what to remember) and exercises
 #
@@ -337,7 +471,10 @@ demo_l.show()
 #   (counterexamples 1 and 2); the min-norm point of the hull of all active gradients gives the steepest descent direction.
 # - DDD costs about $m$ times PGD-AT; it pays off where maximisers disagree (synthetic example), much less on a small
 #   smooth network where their gradients are nearly parallel.
-# - The adversarial loss is non-smooth wherever the maximiser jumps; its gradient jumps by $O(\varepsilon)$.
+# - With approximate maximisers ($\epsilon$ away from the true ones) $\gamma^*$ still descends as long as
+#   $\|w_m\| > L\epsilon$ (Theorem 3 of Latorre et al. (2023)).
+# - The adversarial loss is non-smooth wherever the maximiser jumps; its gradient jumps by up to $2\varepsilon L_{\theta x}$,
+#   and SGD only guarantees a gradient norm of order $\varepsilon L_{\theta x}$ (Liu et al. (2020)).
 #
 # **Exercises.** (1) In the counterexample-2 widget, find the angle at which $-u$ stops being an ascent direction.
 # (2) Rerun section 5 with `examples.SyntheticExample.variant("slide")` and explain why PGD-AT's zig-zag changes.

@@ -123,7 +123,7 @@ check_close("IBP: ReLU(z) ∈ [0, 2] (exact)", interval["IBP"], [0, 2], tol=1e-6
 check_close("CROWN, α = 1[u > −l] = 1: ReLU(z) ∈ [−1, 2], looser than IBP", interval["adaptive"], [-1, 2], tol=1e-6)
 check_close("CROWN, α = 0: ReLU(z) ∈ [0, 2], as tight as IBP", interval["zero"], [0, 2], tol=1e-6)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # Back to the moons: test accuracy under the three answers at ε = 0.04. The "true" column searches a
 # 41 × 41 grid of each ball (corners included): a brute-force attack that is exact in the limit of a
 # fine grid, and affordable only because the input is 2-D.
@@ -171,7 +171,7 @@ true_map = C.exhaustive_robust(net2d, centres, pred, eps2d, n_grid=21)
 pgd_map = robust_correct(net2d, centres, pred, eps2d, steps=20)
 status = C.robustness_status(ibp_map, crown_map, true_map, pgd_map).reshape(n_map, n_map)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 fig, ax = plt.subplots(figsize=(9, 5.5))
 V.plot_status_map(ax, status, (0, 1, 0, 1), title=f"Who can prove robustness at ε = {eps2d}?")
 ax.scatter(*x_train.T, c=y_train, cmap="Greys", s=6, edgecolors="none")
@@ -182,7 +182,7 @@ share = {name: float((status >= level).mean()) for name, level in
          [("verified by IBP", 4), ("verified", 3), ("truly robust", 2), ("robust to PGD", 1)]}
 print("share of the plane:", {k: round(v, 3) for k, v in share.items()})
 
-# %% slideshow={"slide_type": "fragment"}
+# %% slideshow={"slide_type": "subslide"}
 # NBVAL_CHECK_OUTPUT
 check("verified ⊆ truly robust on the map (soundness)", bool((true_map | ~(ibp_map | crown_map)).all()))
 check("truly robust ⊆ robust to PGD on the map", bool((pgd_map | ~true_map).all()))
@@ -358,6 +358,121 @@ check_close("radius/σ = Φ⁻¹(α^(1/n)) at n_A = n = 100 000, α = 0.001",
             C.smoothing_radius(C.clopper_pearson_lower(100_000, 100_000, 0.001)), 3.8115, tol=5e-5, digits=5)
 
 # %% [markdown] slideshow={"slide_type": "subslide"}
+# ### Why smoothing helps: adversarial examples "in the corner"
+#
+# The CS8695 slides' intuition: adversarial examples of $f$ often sit in thin pockets or corners of the
+# decision regions, surrounded by correctly classified points, so they carry little Gaussian mass and
+# $g$ ignores them. A toy base classifier shows it exactly: $f$ says $A$ on the half-plane $z_1 > 0$ except a
+# pocket, the disc of radius 0.1 around $(0.8, 0)$, where it says $B$. For $\delta \sim \mathcal N(0, \sigma^2 I)$,
+# $P(\|z + \delta - c\| \le r) = F_{\chi'^2_2(\|z - c\|^2/\sigma^2)}(r^2/\sigma^2)$ (a noncentral $\chi^2$), so
+# $p_A(z) = \Phi(z_1/\sigma) - P(z + \delta \in \text{pocket})$ in closed form, with no sampling. At
+# $x_0 = (0.5, 0)$ the pocket is an adversarial example of $f$ at distance 0.2; for $g$ it is not.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** the pocket is where $f$ is fooled; $g$ averages over a Gaussian of width σ, and the pocket
+#   holds only a few per cent of that mass, so $g$ keeps class A there and the certificate at $x_0$ covers it.
+# - **Ask:** what happens to $g$'s decision boundary near the pocket if σ shrinks to 0.05?
+# - **Misconception:** "smoothing hides the adversarial example from the attacker". It changes the
+#   classifier: $g$ is a different function, and its certificate is about $g$, not about $f$.
+
+# %% slideshow={"slide_type": "skip"}
+sigma_c, pocket, r_pocket, x_c = 0.25, np.array([0.8, 0.0]), 0.1, np.array([0.5, 0.0])
+
+
+def p_corner(z: np.ndarray) -> np.ndarray:
+    """p_A(z) = P(f(z + δ) = A): the half-plane's mass minus the pocket's (noncentral χ², 2 degrees)."""
+    in_pocket = stats.ncx2.cdf(r_pocket**2 / sigma_c**2, df=2, nc=((z - pocket) ** 2).sum(-1) / sigma_c**2)
+    return stats.norm.cdf(z[..., 0] / sigma_c) - in_pocket
+
+
+R_c = C.smoothing_radius(p_corner(x_c), sigma=sigma_c)
+Z = np.stack(np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.8, 0.8, 161)), axis=-1)
+f_is_a = (Z[..., 0] > 0) & (((Z - pocket) ** 2).sum(-1) > r_pocket**2)
+angles = np.linspace(0, 2 * np.pi, 361)[:, None]
+disc = pocket + np.linspace(0, r_pocket, 11)[:, None, None] * np.concatenate([np.cos(angles), np.sin(angles)], 1)
+ball = x_c + np.linspace(0, R_c, 41)[:, None, None] * np.concatenate([np.cos(angles), np.sin(angles)], 1)
+
+# %% slideshow={"slide_type": "subslide"}
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.3), sharey=True)
+extent = (-0.5, 1.5, -0.8, 0.8)
+_ = axes[0].imshow(f_is_a, origin="lower", extent=extent, cmap="coolwarm_r", vmin=-0.5, vmax=1.5)
+im = axes[1].imshow(p_corner(Z), origin="lower", extent=extent, cmap="coolwarm_r", vmin=0, vmax=1)
+_ = axes[1].contour(Z[..., 0], Z[..., 1], p_corner(Z), levels=[0.5], colors=COLORS["black"])
+_ = axes[1].add_patch(plt.Circle(x_c, R_c, fill=False, ls="--", color=COLORS["black"], label="certified ball"))
+for ax, title in zip(axes, ["base classifier f (blue: A, red: B)", "smoothed classifier g: p_A(z)"]):
+    _ = ax.plot(*x_c, "k*", ms=12)
+    _ = ax.add_patch(plt.Circle(pocket, r_pocket, fill=False, ls=":", color=COLORS["black"]))
+    _ = ax.set(title=title, xlabel="z₁", aspect="equal")
+_ = axes[0].set(ylabel="z₂")
+_ = axes[1].plot([], [], color=COLORS["black"], label="boundary of g (p_A = 1/2)")
+_ = axes[1].legend(loc="lower right", fontsize="small")
+_ = fig.colorbar(im, ax=axes[1], label="p_A(z)")
+plt.show()
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+check("f is fooled in the pocket, g is not: p_A > 1/2 on the whole pocket (smallest p_A)",
+      p_corner(disc).min() > 0.5, p_corner(disc).min())
+check("the certified ball around x₀ reaches the pocket's centre (radius R)", R_c > np.linalg.norm(pocket - x_c), R_c)
+check("soundness: p_A > 1/2 on the whole certified ball (smallest p_A)", p_corner(ball).min() > 0.5,
+      p_corner(ball).min())
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# ### The Neyman–Pearson argument
+#
+# Moving the centre by $\Delta$ changes the noise density from $\mathcal N(x, \sigma^2 I)$ to $\mathcal N(x+\Delta,
+# \sigma^2 I)$ (the slides' $g(x+\Delta) = \int p(\delta - \Delta) f(x+\delta)\,d\delta$). We only know that $f$'s
+# class-$A$ set $S$ has mass $\ge \underline p_A$ under the first law. Which $S$ keeps the least mass under the
+# second? By the **Neyman–Pearson lemma**, the set where the likelihood ratio is smallest: a half-space
+# orthogonal to $\Delta$. Its mass after the move is $\Phi(\Phi^{-1}(\underline p_A) - \|\Delta\|/\sigma)$; likewise
+# class $B$ gains at most up to $\Phi(\Phi^{-1}(\overline p_B) + \|\Delta\|/\sigma)$. The two bounds cross at
+# $\|\Delta\| = \frac\sigma2(\Phi^{-1}(\underline p_A) - \Phi^{-1}(\overline p_B))$: the radius $R$ of the theorem
+# (Cohen et al. (2019), proof of Theorem 1). For the half-space it is **tight**; any other set loses less.
+#
+# Below: a point at distance 0.3 from the half-space classifier above ($p_A = \Phi(1.2)$ at σ = 0.25), the
+# exact mass after a shift for three sets of the same mass $p_A$, and a Monte Carlo check with $10^5$ samples.
+
+# %% slideshow={"slide_type": "skip"}
+p_np = stats.norm.cdf(0.3 / sigma_c)
+shifts = np.linspace(0, 2.5 * sigma_c, 51)
+worst_a, best_b = C.neyman_pearson_bounds(p_np, 1 - p_np, shifts, sigma=sigma_c)
+mass = {"half-space orthogonal to Δ (= the bound)": worst_a,
+        "half-space at 60° to Δ": stats.norm.cdf(stats.norm.ppf(p_np) - np.cos(np.pi / 3) * shifts / sigma_c),
+        "disc around x of mass p_A": stats.ncx2.cdf(stats.chi2.ppf(p_np, 2), df=2, nc=(shifts / sigma_c) ** 2)}
+x_np = torch.tensor([[0.0, 0.5]])             # wᵀx + b = 0.3 and ‖w‖ = 1: distance 0.3 to the boundary
+u_np = -torch.tensor(w, dtype=torch.float32)   # unit vector toward the boundary
+rot = torch.tensor([[0.5, -0.75**0.5], [0.75**0.5, 0.5]])
+n_mc, step = 100_000, 0.2
+mc = {name: C.noise_counts(half_space, x_np + step * d[None], sigma_c, n_mc, batch_size=n_mc,
+                           generator=torch_generator(1))[0, 1].item() / n_mc
+      for name, d in [("orthogonal", u_np), ("60°", rot @ u_np)]}
+bound_np = C.neyman_pearson_bounds(p_np, 1 - p_np, step, sigma=sigma_c)[0]
+tol_np = 4 * np.sqrt(bound_np * (1 - bound_np) / n_mc)  # 4 standard deviations of the estimate
+
+# %% slideshow={"slide_type": "subslide"}
+fig, ax = plt.subplots(figsize=(10, 4))
+for (name, m), style in zip(mass.items(), ["-", "--", ":"]):
+    _ = ax.plot(shifts, m, style, label=name, lw=2)
+_ = ax.plot(shifts, best_b, color=COLORS["gray"], label="upper bound for class B")
+_ = ax.axvline(C.smoothing_radius(p_np, sigma=sigma_c), color=COLORS["black"], lw=0.8, label="radius R")
+_ = ax.set(xlabel="‖Δ‖₂ (shift of the centre)", ylabel="Gaussian mass of the set",
+           title=f"Class-A mass after a shift, p_A = Φ(1.2), σ = {sigma_c}")
+_ = ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0))
+plt.show()
+
+# %% slideshow={"slide_type": "fragment"}
+# NBVAL_CHECK_OUTPUT
+check("the bounds cross at R = σ/2 (Φ⁻¹(p_A) − Φ⁻¹(p_B)): the certified radius is where they meet",
+      np.allclose(*C.neyman_pearson_bounds(p_np, 1 - p_np, C.smoothing_radius(p_np, sigma=sigma_c),
+                                           sigma=sigma_c)))
+check("every other set keeps at least the Neyman–Pearson bound (smallest excess)",
+      min((m - worst_a).min() for m in mass.values()) >= -1e-12, min((m - worst_a).min() for m in mass.values()))
+check_close("Monte Carlo, half-space ⟂ Δ, ‖Δ‖ = 0.2: the bound is attained (tolerance: 4 standard deviations)",
+            mc["orthogonal"], bound_np, tol=tol_np)
+check("Monte Carlo, half-space at 60°: more than 4 standard deviations above the bound",
+      mc["60°"] > bound_np + tol_np, mc["60°"])
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # ### Smoothing a digits classifier
 #
 # The base classifier must be accurate under noise, so we train it on $x + \delta$ (σ = 0.25). Then we
@@ -376,7 +491,7 @@ pred_s, radius_s = C.smoothed_certify(base, x_te[:200], sigma_d, n0=100, n=2000,
 radii = np.linspace(0, 0.8, 33)  # steps of 0.025
 curve = C.certified_accuracy_curve(pred_s, radius_s, y_te[:200], radii)
 
-# %%
+# %% slideshow={"slide_type": "subslide"}
 correct = (pred_s == y_te[:200]).numpy()
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 r_max = sigma_d * stats.norm.ppf(0.001 ** (1 / 2000))  # the largest radius n = 2000 samples can certify
@@ -422,6 +537,8 @@ check("the cap is reached: n limits the radius, not the classifier", np.isclose(
 # - Certificates of a normally trained network are weak; certified training (IBP) makes them non-trivial.
 # - Randomized smoothing certifies an ℓ₂ radius σΦ⁻¹(p̲_A) for any base classifier, with a probabilistic guarantee
 #   and many forward passes; the number of samples caps the radius.
+# - Why it works: thin adversarial pockets of f carry little Gaussian mass, and by Neyman–Pearson the worst case
+#   of a shift is a half-space, which makes the radius σ/2 (Φ⁻¹(p̲_A) − Φ⁻¹(p̄_B)) tight for linear classifiers.
 
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## References

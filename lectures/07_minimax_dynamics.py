@@ -122,14 +122,14 @@ fig = animate({name: r.z for name, r in runs.items()}, background=[vector_field(
               markers=[{"x": [0], "y": [0], "name": "solution z* = 0"}])
 fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Contraction factors.** On $xy$, $V(z) = Az$ with eigenvalues $\mu = \pm i$, so every method multiplies
 # $\|z\|$ by a fixed factor per step: GDA $\sqrt{1+\alpha^2}$, PPM $1/\sqrt{1+\alpha^2}$,
 # EG $\sqrt{1-\alpha^2+\alpha^4}$ (converges iff $\alpha < 1$), OGDA the largest root of
 # $\nu^2 - (1-2\alpha\mu)\nu - \alpha\mu$ (converges iff $\alpha < 1/\sqrt{3}$). We measure them over
 # steps 500 → 600 and compare with the closed forms.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 alpha = 0.2
 for name, m in methods.items():
@@ -141,9 +141,8 @@ z0 = make_rng(0).normal(size=(50, 2))
 gap = np.abs(simulate(xy, "ogda", z0, 200, step=0.3).z - simulate(xy, "rfbs", z0, 200, step=0.3).z).max()
 check("OGDA and RFBS iterates are equal on xy (max difference over 200 steps)", gap < 1e-12, gap)
 
-# %% [markdown]
-# Move the step size and switch the algorithm: the message compares the measured factor with the table
-# above (EG stops converging at $\alpha = 1$, OGDA at $1/\sqrt 3 \approx 0.577$; GDA never converges).
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# Move the step size, switch the algorithm: EG stops converging at $\alpha = 1$, OGDA at $1/\sqrt 3$.
 
 # %%
 panel = build_trajectory_widget(xy, [[1.0, 0.0], [0.0, 0.5], [-0.7, -0.7]], method="GDA", step=0.2, steps=60)
@@ -152,14 +151,36 @@ panel.show()
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 3. Where do the algorithms converge? The Robbins–Monro template
 #
+# **A buffet of negative results.** On a constrained domain, even for a smooth Lipschitz $\Phi$, deciding
+# whether an approximate min-max point exists is NP-hard, and finding an approximate *local* min-max point (one
+# exists for a large enough approximation) is PPAD-complete, as is computing an approximate fixed point of
+# projected GDA (Daskalakis et al. (2021)). No efficient method can be expected to solve every game: we ask
+# instead *where* the simple ones end.
+#
 # With noisy operators $V(z, \zeta) = V(z) + U(z, \zeta)$ the slide's template is
 # $z^{k+1} = z^k - \alpha_k V(z^k, \zeta^k)$ with vanishing steps, e.g. $\alpha_k = \alpha_0/(1 + k/k_0)^{0.6}$
 # ($\sum \alpha_k = \infty$, $\sum \alpha_k^2 < \infty$). Hsieh et al. (2021) show that bounded trajectories
-# converge to **internally chain-transitive** sets of the flow $\dot z = -V(z)$ (Benaïm and Hirsch (1996)): compact
-# invariant sets in which any two points can be joined by a chain of flow pieces with arbitrarily small jumps
-# between them, staying inside the set. Equilibria, periodic orbits and cycles of orbits are examples; what they
-# exclude is a set that the flow leaves for good. These sets can be **spurious**: they contain no critical point. `simulate(..., sigma=σ, decay=power_decay(0.6, 1000))` adds
-# Gaussian noise to every evaluation of $V$ and shrinks the step.
+# converge to **internally chain-transitive** (ICT) sets of the flow $\dot z = -V(z)$
+# (Benaïm and Hirsch (1996)).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **ICT sets.** Let $\Theta_t(z)$ be the point the flow reaches from $z$ after time $t$. A compact set $A$
+# with $\Theta_t(A) = A$ is **internally chain-transitive** if for any $a, b \in A$, $\delta > 0$ and $T > 0$
+# there are points $a = z_0, z_1, \dots, z_n = b$ of $A$ and times $t_0, \dots, t_{n-1} \ge T$ with
+# $\|\Theta_{t_i}(z_i) - z_{i+1}\| < \delta$: any two points are joined inside $A$ by long flow pieces with
+# arbitrarily small jumps (Benaïm and Hirsch (1996)). Equilibria, periodic orbits and cycles of orbits are
+# ICT; a set that the flow leaves for good is not. ICT sets can be **spurious**: they contain no critical
+# point.
+# `simulate(..., sigma=σ, decay=power_decay(0.6, 1000))` adds Gaussian noise to every evaluation of $V$ and
+# shrinks the step.
+
+# %% [markdown] slideshow={"slide_type": "notes"}
+# - **Say:** hardness results say no method finds min-max points on every game; the ICT theorem says where
+#   noisy methods with vanishing steps *do* end: on sets the flow keeps and can cross with tiny jumps.
+# - **Ask:** is a periodic orbit ICT? Is the segment of a trajectory that flows into an equilibrium? (Yes; no:
+#   the flow leaves it for good.)
+# - **Misconception:** "an ICT limit set contains a solution". It may contain no critical point at all
+#   (sections 4 and 5).
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 4. "Almost bilinear" ≠ bilinear
@@ -207,7 +228,7 @@ fig = animate(runs, background=[contour(intended.phi, lim, lim), vector_field(in
               markers=[{"x": [0], "y": [0], "name": "only critical point (repelling)"}])
 fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Robbins–Monro runs.** 100 noisy runs each of SGDA and SEG ($\sigma = 0.1$,
 # $\alpha_k = 0.05/(1+k/1000)^{0.6}$, $10^4$ steps) from near the origin: both are trapped on the cycle
 # (while the step is still sizeable, SGDA circles slightly outside and SEG slightly inside it: first-order
@@ -250,7 +271,7 @@ c05 = variants["x(y − c) form, c = 0.5"]
 eig = local_nash(c05, c05.solutions[0]).eigenvalues
 check("x(y − c) form with c = 0.5: z* repels, Re eig J_V(z*) < 0", eig.real.max() < 0, eig.real[0])
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The printed formula with $c = 0.5$ has an attracting $z^*$ inside a *repelling* cycle, outside which
 # trajectories escape to infinity; with $c = 0.5$ in the $x(y-c)$ form $z^*$ repels. The picture of the
 # paper ("stable solution shielded by an unstable set, inside an attracting spurious cycle") appears with
@@ -260,7 +281,7 @@ check("x(y − c) form with c = 0.5: z* repels, Re eig J_V(z*) < 0", eig.real.ma
 # Below it $z^*$ attracts; at $c = 0.5$ it repels. We use
 # $\Phi = x(y - 0.45) + \phi(x) - \phi(y)$ from now on.
 
-# %% slideshow={"slide_type": "subslide"}
+# %% slideshow={"slide_type": "fragment"}
 # NBVAL_CHECK_OUTPUT
 game = forsaken(0.45)
 z_star = critical_points(game, 1.5)
@@ -276,7 +297,7 @@ check("repelling cycle at distance 0.121–0.299 from z*", np.allclose(inner, [0
 check("attracting spurious cycle at distance 0.923–1.917 from z*", np.allclose(outer, [0.923, 1.917], atol=2e-3),
       outer)
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # The two cycles of the flow (computed by integrating forward from (1, 1) and backward from (0.2, 0.5)) and
 # EG trajectories with $\alpha = 0.05$ from starts inside and outside the repelling cycle:
 
@@ -319,7 +340,7 @@ basin_fig.update_layout(title="EG (α = 0.05): blue → z*, orange → spurious 
                         yaxis_title="y₀", height=480)
 basin_fig.show()
 
-# %% [markdown]
+# %% [markdown] slideshow={"slide_type": "subslide"}
 # **Noise forsakes the solution.** SGDA started exactly at $z^*$, $\alpha = 0.02$, $10^4$ steps, 100 runs:
 # small noise (σ = 0.05) stays: a rare run is kicked across the repelling cycle (0–2 runs in 100, depending on
 # the seed); larger noise (σ = 0.5) sends every run across, and none comes back.
@@ -342,14 +363,14 @@ check("σ = 0.5: every run ends on the outer cycle", escaped[0.5] == 1.0, escape
 # their local-Nash verdict (hover), and the trajectories from the start and 8 points around it.
 # Try `x*y`, `x^2/2 - y^2/2 + x*y`, `x*y + 0.1*(x^2/2 - x^4/4)` or `x*(y - 0.45) + ...`.
 
-# %%
-explorer = build_game_explorer("x*y + 0.1*(y^2/2 - y^4/4)", method="EG", step=0.05, steps=600)
-explorer.show()
-
 # %% [markdown]
 # Ready to practise? The [exercises of this lecture](exercises/07_minimax_dynamics.ipynb) have you implement the EG
 # and OGDA steps and the local-Nash test, predict the step size at which EG stops converging on $xy$, and find
 # OGDA's threshold and the radius of the spurious cycle, with a checker that says what is wrong.
+
+# %% slideshow={"slide_type": "subslide"}
+explorer = build_game_explorer("x*y + 0.1*(y^2/2 - y^4/4)", method="EG", step=0.05, steps=600)
+explorer.show()
 
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## What to remember
@@ -367,7 +388,7 @@ explorer.show()
 # ## References
 #
 # <!-- references: benaim1996asymptotic cevher2024nonzero_talk code_weak_minty daskalakis2018ogda
-# hsieh2021limits korpelevich1976extragradient pethick2022escaping -->
+# daskalakis2021complexity hsieh2021limits korpelevich1976extragradient pethick2022escaping -->
 #
 # - **Benaïm and Hirsch (1996)**. Michel Benaïm, Morris W. Hirsch. *Asymptotic pseudotrajectories and chain
 #   recurrent flows, with applications*. Journal of Dynamics and Differential Equations 8(1), pp. 141–176,
@@ -378,6 +399,9 @@ explorer.show()
 # - **Daskalakis et al. (2018)**. Constantinos Daskalakis, Andrew Ilyas, Vasilis Syrgkanis, Haoyang Zeng.
 #   *Training GANs with optimism*. International Conference on Learning Representations (ICLR), 2018.
 #   [arXiv:1711.00141](https://arxiv.org/abs/1711.00141)
+# - **Daskalakis et al. (2021)**. Constantinos Daskalakis, Stratis Skoulakis, Manolis Zampetakis. *The
+#   complexity of constrained min-max optimization*. ACM Symposium on Theory of Computing (STOC), pp.
+#   1466–1478, 2021. [arXiv:2009.09623](https://arxiv.org/abs/2009.09623)
 # - **Hsieh et al. (2021)**. Ya-Ping Hsieh, Panayotis Mertikopoulos, Volkan Cevher. *The limits of min-max
 #   optimization algorithms: Convergence to spurious non-critical sets*. International Conference on Machine
 #   Learning (ICML), 2021. [arXiv:2006.09065](https://arxiv.org/abs/2006.09065)

@@ -29,14 +29,6 @@
 # *When do the algorithms converge?* (weak MVI, EG+ for $\rho > -\frac{1}{8L}$ (Diakonikolas et al. (2021)), CEG+
 # for $\rho > -\frac{1}{2L}$ (Pethick et al. (2022)), matching lower bounds, stochastic and adaptive variants
 # (Pethick et al. (2023c))). Constants are computed in this notebook. Full references at the end.
-#
-# **Why −1/(8L) and −1/(2L)?** Diakonikolas et al. (2021) proved that EG+ with the fixed steps $\gamma = 1/L$ and
-# $\alpha = 1/2$ (section 3) converges whenever $\rho > -1/(8L)$ (their paper writes the condition with
-# $-\rho_{\rm DDJ}/2$ in place of our $\rho$, so their bound $\rho_{\rm DDJ} < 1/(4L)$ reads $\rho > -1/(8L)$ here).
-# The bound comes from a worst-case proof and is not tight: on the linear family of section 3, EG+ with these
-# steps contracts iff $1/2 < 1 + 2\rho L$, i.e. for $\rho > -1/(4L)$. Pethick et al. (2022) let the update step
-# shrink (or adapt) and reach $\rho > -1/(2L)$, and show that no method of this kind does better: on the linear
-# family with $\gamma = 1/L$ every $\alpha$ fails once $\rho \le -1/(2L)$ (the phase diagram below).
 
 # %% slideshow={"slide_type": "skip"}
 import numpy as np
@@ -59,6 +51,15 @@ from course_lib.viz import COLORS, animate, vector_field
 
 setup(seed=0)
 
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# **Why −1/(8L) and −1/(2L)?** Diakonikolas et al. (2021) proved that EG+ with the fixed steps $\gamma = 1/L$ and
+# $\alpha = 1/2$ (section 3) converges whenever $\rho > -1/(8L)$ (their paper writes the condition with
+# $-\rho_{\rm DDJ}/2$ in place of our $\rho$, so their bound $\rho_{\rm DDJ} < 1/(4L)$ reads $\rho > -1/(8L)$ here).
+# The bound comes from a worst-case proof and is not tight: on the linear family of section 3, EG+ with these
+# steps contracts iff $1/2 < 1 + 2\rho L$, i.e. for $\rho > -1/(4L)$. Pethick et al. (2022) let the update step
+# shrink (or adapt) and reach $\rho > -1/(2L)$, and show that no method of this kind does better: on the linear
+# family with $\gamma = 1/L$ every $\alpha$ fails once $\rho \le -1/(2L)$ (the phase diagram below).
+
 # %% [markdown] slideshow={"slide_type": "slide"}
 # ## 1. The weak Minty condition
 #
@@ -67,9 +68,6 @@ setup(seed=0)
 # For $\rho \ge 0$, $-V$ never points away from $z^*$ (monotone games such as $xy$ have $\rho = 0$). For
 # $\rho < 0$, $V$ may point away by an amount controlled by $\|V\|^2$. The best constant is
 # $\hat\rho = \inf_z \langle V(z), z - z^*\rangle / \|V(z)\|^2$.
-#
-# On the almost-bilinear game $\Phi = xy + \epsilon\phi(y)$, $\langle V(z), z\rangle = -\epsilon y^2(1 - y^2)$:
-# the dynamics $-V$ push **away** from $z^* = 0$ in the band $|y| < 1$ (orange below).
 
 # %% [markdown] slideshow={"slide_type": "notes"}
 # - **Say:** weak MVI: there is $z^*$ with $\langle V(z), z - z^*\rangle \ge \rho\|V(z)\|^2$ for all $z$.
@@ -78,6 +76,10 @@ setup(seed=0)
 # - **Ask:** which of the games of lecture 07 satisfy it, and with which ρ?
 # - **Misconception:** "nonconvex-nonconcave means no guarantees". Under weak MVI with ρ > −1/(8L), EG+
 #   still converges, and CEG+ up to ρ > −1/(2L).
+
+# %% [markdown] slideshow={"slide_type": "subslide"}
+# On the almost-bilinear game $\Phi = xy + \epsilon\phi(y)$, $\langle V(z), z\rangle = -\epsilon y^2(1 - y^2)$:
+# the dynamics $-V$ push **away** from $z^* = 0$ in the band $|y| < 1$ (orange below).
 
 # %%
 ab = almost_bilinear(0.3)

@@ -32,6 +32,7 @@ from course_lib.robust import (
     margin_envelope,
     margin_lower_bounds,
     margin_spec,
+    neyman_pearson_bounds,
     noise_counts,
     relu_mlp_layers,
     robustness_status,
@@ -322,6 +323,26 @@ def test_smoothing_radius_closed_form():
     assert float(smoothing_radius(0.5)) == 0.0
 
 
+def test_neyman_pearson_bounds_meet_at_the_radius_and_are_attained_by_half_spaces():
+    """The bounds cross at R = σ/2 (Φ⁻¹(p_A) − Φ⁻¹(p_B)); a half-space orthogonal to Δ attains the lower
+    bound (closed form and Monte Carlo), a disc or a tilted half-space of the same mass keeps more."""
+    p_a, p_b, sigma = np.array([0.9, 0.75]), np.array([0.05, 0.2]), 0.5
+    lo, hi = neyman_pearson_bounds(p_a, p_b, smoothing_radius(p_a, p_b, sigma=sigma), sigma=sigma)
+    assert np.allclose(lo, hi, atol=1e-12)
+    assert neyman_pearson_bounds(0.8, 0.2, 0.0) == pytest.approx((0.8, 0.2), abs=1e-12)
+    shifts = np.linspace(0, 2, 21)
+    lo, _ = neyman_pearson_bounds(0.9, 0.1, shifts, sigma=sigma)
+    rho2 = stats.chi2.ppf(0.9, 2)                                    # disc around x of mass 0.9 (σ units)
+    assert np.all(stats.ncx2.cdf(rho2, 2, (shifts / sigma) ** 2) >= lo - 1e-12)
+    tilted = stats.norm.cdf(stats.norm.ppf(0.9) - 0.5 * shifts / sigma)   # normal at 60° to Δ
+    assert np.all(tilted >= lo - 1e-12) and np.all(tilted[1:] > lo[1:])
+    z = np.random.default_rng(0).standard_normal((200_000, 2)) * sigma + np.array([0.3, 0.0])
+    inside = z[:, 0] <= sigma * stats.norm.ppf(0.9)                  # half-space of mass 0.9 around 0
+    p_hat = inside.mean()
+    expected = float(neyman_pearson_bounds(0.9, 0.1, 0.3, sigma=sigma)[0])
+    assert p_hat == pytest.approx(expected, abs=4 * np.sqrt(expected * (1 - expected) / len(z)))
+
+
 def test_binomial_p_value_matches_scipy():
     for k, m in ((5, 10), (6, 10), (60, 100), (90, 100), (7, 7), (1, 1)):
         assert float(binomial_two_sided_p(k, m)) == pytest.approx(stats.binomtest(k, m, 0.5).pvalue, rel=1e-9)
@@ -422,6 +443,8 @@ def test_bad_arguments_name_the_parameter():
         (clopper_pearson_lower, (11, 10, 0.01), {}, "n_a"),
         (smoothing_radius, (0.6, 0.7), {}, "p_b"),
         (smoothing_radius, (1.2,), {}, "p_a"),
+        (neyman_pearson_bounds, (0.9, 0.1, -1.0), {}, "shift"),
+        (neyman_pearson_bounds, (0.9, 0.1, 1.0), {"sigma": 0.0}, "sigma"),
         (certified_accuracy_curve, (torch.tensor([0]), np.array([0.1, 0.2]), torch.tensor([0]), [0.0]), {},
          "radius"),
     ]

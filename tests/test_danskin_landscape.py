@@ -6,11 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_lib.danskin.landscape import (
+    DOUBLE_WELL,
     adversarial_logistic_1d,
     adversarial_logistic_1d_bruteforce,
     adversarial_logistic_1d_slope,
     adversarial_logistic_linear,
+    adversarial_polynomial_1d,
+    adversarial_polynomial_1d_slope,
     gradient_jump_1d,
+    polynomial_lipschitz,
     worst_perturbation_1d,
     worst_perturbation_linear,
 )
@@ -84,3 +88,58 @@ def test_bad_arguments_name_the_parameter():
         adversarial_logistic_linear(np.ones(2), np.ones((1, 2)), np.array([0.5]), 0.1)
     with pytest.raises(ValueError, match="'side'"):
         adversarial_logistic_1d_slope(np.zeros(1), 0.1, side="up")
+
+
+# ------------------------------------------------------------------ the polynomial loss
+def _p(r):
+    return (r**2 - 1) ** 2 / 4
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1, 0.8])
+def test_polynomial_closed_form_equals_brute_force_and_attains_it(eps):
+    theta = np.linspace(-2, 2, 401)
+    value, delta = adversarial_polynomial_1d(theta, eps)
+    grid = np.linspace(-eps, eps, 20001)
+    brute = _p(theta[:, None] - grid).max(axis=1)
+    assert np.all(value >= brute - 1e-12)                     # exact max ≥ any grid point
+    np.testing.assert_allclose(value, brute, atol=1e-7)   # interior maxima: grid error ≈ p″·spacing²/2 < 1e-7
+    np.testing.assert_allclose(_p(theta - delta), value, atol=1e-15)
+    assert np.all(np.abs(delta) <= eps + 1e-15)
+    if eps == 0:
+        np.testing.assert_allclose(value, _p(theta), atol=1e-15)
+
+
+def test_polynomial_slope_is_danskin_and_matches_finite_differences_off_the_kinks():
+    theta, eps, h = np.linspace(-1.4, 1.4, 57), 0.1, 1e-7
+    slope = adversarial_polynomial_1d_slope(theta, eps)
+    loss = lambda t: adversarial_polynomial_1d(t, eps)[0]  # noqa: E731
+    fd = (loss(theta + h) - loss(theta - h)) / (2 * h)
+    kinks = np.array([-np.sqrt(1 - eps**2), 0.0, np.sqrt(1 - eps**2)])   # p(θ − ε) = p(θ + ε)
+    smooth = np.abs(theta[:, None] - kinks).min(axis=1) > 1e-3
+    np.testing.assert_allclose(slope[smooth], fd[smooth], atol=1e-6)
+
+
+def test_polynomial_gradient_bound_and_tight_jump():
+    """|L′(θ₁) − L′(θ₂)| ≤ L_θθ|θ₁ − θ₂| + 2εL_θx (Liu et al. 2020); at the kink θ* = √(1 − ε²) the jump is
+    p′(θ* + ε) − p′(θ* − ε) = ∫ p″ over the ball, close to 2ε·p″(1) = 4ε for small ε."""
+    theta = np.linspace(-1.5, 1.5, 301)
+    for eps in (0.05, 0.3, 0.8):
+        slope = adversarial_polynomial_1d_slope(theta, eps)
+        L = polynomial_lipschitz(DOUBLE_WELL, radius=1.5 + eps)
+        gap = np.abs(slope[:, None] - slope[None, :]) - L * np.abs(theta[:, None] - theta[None, :])
+        assert gap.max() <= 2 * eps * L
+    eps = 0.05
+    kink = np.sqrt(1 - eps**2)
+    left, right = adversarial_polynomial_1d_slope(np.array([kink - 1e-9, kink + 1e-9]), eps)
+    dp = lambda r: r**3 - r  # noqa: E731  p′
+    assert right - left == pytest.approx(dp(kink + eps) - dp(kink - eps), abs=1e-6)
+    assert right - left == pytest.approx(4 * eps, rel=0.01)
+
+
+def test_polynomial_lipschitz_is_the_sup_of_the_second_derivative():
+    assert polynomial_lipschitz(DOUBLE_WELL, radius=1.0) == pytest.approx(2.0)     # p″ = 3r² − 1
+    assert polynomial_lipschitz(DOUBLE_WELL, radius=3.0) == pytest.approx(26.0)
+    with pytest.raises(ValueError, match="radius"):
+        polynomial_lipschitz(DOUBLE_WELL, radius=0.0)
+    with pytest.raises(ValueError, match="coef"):
+        adversarial_polynomial_1d(np.zeros(3), 0.1, coef=(1.0,))

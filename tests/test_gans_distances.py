@@ -180,3 +180,37 @@ def test_one_dimension_kernel_serves_wasserstein_1d_and_sliced_on_tensors():
     assert dist.sliced_wasserstein(u, v, n_projections=5, p=2) == pytest.approx(w2, rel=1e-12)
     assert dist.sliced_wasserstein(torch.from_numpy(u), torch.from_numpy(v), n_projections=5,
                                    p=2) == pytest.approx(w2, rel=1e-12)
+
+
+def test_w1_between_normals_closed_form():
+    """W_1(N(m1, s1²), N(m2, s2²)) = ∫|F1 − F2| (numerical quadrature); a pure shift gives |m1 − m2|."""
+    from scipy import integrate
+
+    for m1, s1, m2, s2 in [(0.3, 1.0, -0.5, 0.4), (0.0, 1.0, 1.0, 0.5), (2.0, 0.7, 2.0, 1.9)]:
+        gap = lambda t, m1=m1, s1=s1, m2=m2, s2=s2: abs(stats.norm.cdf(t, m1, s1) - stats.norm.cdf(t, m2, s2))  # noqa: E731
+        w = dist.w1_normals_1d(m1, s1, m2, s2)
+        assert w == pytest.approx(integrate.quad(gap, -30, 30, limit=400)[0], abs=1e-8)
+        assert dist.w1_normals_1d(m2, s2, m1, s1) == pytest.approx(w, rel=1e-12)
+    assert dist.w1_normals_1d(1.5, 0.3, -1.0, 0.3) == pytest.approx(2.5, abs=1e-15)
+
+
+def test_w1_to_normal_is_exact_and_bounds_the_plug_in_error():
+    """W_1(μ̂_n, N(m, s²)) = ∫|F_n − F| dt exactly; the plug-in error obeys the triangle inequality."""
+    from scipy import integrate
+
+    rng = np.random.default_rng(0)
+    u = 0.4 + 1.3 * rng.standard_normal(7)
+    F_n = lambda t: np.searchsorted(np.sort(u), t, side="right") / u.size  # noqa: E731
+    exact = integrate.quad(lambda t: abs(F_n(t) - stats.norm.cdf(t, 0.2, 0.8)), -15, 15, limit=400,
+                           points=sorted(u))[0]
+    assert dist.w1_to_normal_1d(u, 0.2, 0.8) == pytest.approx(exact, abs=1e-8)
+    assert dist.w1_to_normal_1d([0.0]) == pytest.approx(np.sqrt(2 / np.pi), abs=1e-12)   # E|Z|
+    w = dist.w1_normals_1d(0.0, 1.0, 1.0, 0.5)
+    for n in (5, 50, 500):
+        a, b = rng.standard_normal(n), 1.0 + 0.5 * rng.standard_normal(n)
+        error = abs(dist.wasserstein_1d(a, b) - w)
+        assert error <= dist.w1_to_normal_1d(a) + dist.w1_to_normal_1d(b, 1.0, 0.5) + 1e-12
+    with pytest.raises(ValueError, match="std"):
+        dist.w1_to_normal_1d(u, 0.0, 0.0)
+    with pytest.raises(ValueError, match="s2"):
+        dist.w1_normals_1d(0.0, 1.0, 0.0, -1.0)

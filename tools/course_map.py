@@ -24,6 +24,7 @@ LECTURES = {
     "04": ("04", "Adversarial training", 3, 0, "robust"),
     "05": ("05", "Certified robustness", 3, 1, "robust"),
     "L1": ("Lab 1", "CIFAR-10 adversarial training (GPU)", 4, 0.5, "lab"),
+    "09": ("09", "Beyond one model and one input", 4, 1.5, "robust"),
     "07": ("07", "Min-max dynamics", 1, 2.5, "minimax"),
     "08": ("08", "Weak Minty solutions", 2, 2.5, "minimax"),
     "06": ("06", "GANs as min-max games", 3, 2.5, "minimax"),
@@ -33,7 +34,7 @@ LECTURES = {
 # also runs the methods of 02 and 03)
 EDGES = [
     ("00", "01"), ("00", "07"),
-    ("01", "02"), ("01", "03"), ("02", "04"), ("03", "04"), ("04", "05"), ("04", "L1"),
+    ("01", "02"), ("01", "03"), ("02", "04"), ("03", "04"), ("04", "05"), ("04", "L1"), ("04", "09"),
     ("07", "08"), ("08", "06"), ("06", "L2"),
 ]
 COLORS = {"intro": "#7F7F7F", "robust": "#0072B2", "minimax": "#009E73", "lab": "#D55E00"}

@@ -1,6 +1,7 @@
 """Execute every lecture and export it as a static reveal.js slide deck (``make slides``).
 
     python tools/export_slides.py lectures build/slides [--only 07_minimax_dynamics]
+    python tools/export_slides.py lectures --rise-css     # rewrite lectures/rise.css (RISE's style)
 
 Writes ``build/slides/NN_topic.slides.html`` for every lecture and an ``index.html``. The slide structure
 is the cells' standard ``slideshow`` metadata (set in the py:percent sources, checked by
@@ -16,7 +17,12 @@ Nothing is loaded from the network, so a deck plays from ``file://`` on a classr
   in ``figures/`` sharing one ``plotly.min.js`` (animations play), and a live panel (sliders) is shown in
   its first render with a one-line note, since a static deck has no kernel behind its controls;
 - the figures use the large-font presentation style (``COURSE_PRESENTATION=1``) and the deck includes
-  ``assets/presentation.css``.
+  ``assets/presentation.css``; warnings (stderr) and progress bars (widgets) are left out.
+
+Live slides (RISE, ``jupyterlab-rise``) load ``rise.css`` from the notebook's folder after reveal.js's
+theme. ``lectures/rise.css`` is ``assets/presentation.css`` plus ``RISE_RULES`` (written by ``--rise-css``;
+``tests/test_slides.py`` checks that it is up to date), so RISE shows the lectures in the same style as the
+static decks: text 20 px, black on white, headings in the course blue.
 """
 
 from __future__ import annotations
@@ -78,6 +84,61 @@ Reveal.on("slidechanged", function (event) {
 """
 
 
+# After reveal.js's "white" theme (42 px Source Sans, grey text, upper-case headings) and JupyterLab's
+# 14 px content: the course's sizes and colours, on the rendered Markdown and the printed output of a slide
+RISE_RULES = """
+/* RISE (jupyterlab-rise) loads this file, rise.css beside the notebook, after reveal.js's theme: the rules
+   below give its slides the static decks' presentation style (tools/export_slides.py writes this file
+   from assets/presentation.css and RISE_RULES: edit those, then run
+   `python tools/export_slides.py lectures --rise-css`). */
+.reveal .slides { text-align: left; }
+.reveal .jp-RenderedHTMLCommon,
+.reveal .jp-RenderedHTMLCommon p,
+.reveal .jp-RenderedHTMLCommon li {
+  font-size: var(--course-font-size);
+  line-height: 1.5;
+  color: #000;
+}
+.reveal .jp-RenderedHTMLCommon td,
+.reveal .jp-RenderedHTMLCommon th {
+  font-size: calc(var(--course-font-size) * 0.85);
+  color: #000;
+}
+.reveal .jp-RenderedHTMLCommon h1,
+.reveal .jp-RenderedHTMLCommon h2,
+.reveal .jp-RenderedHTMLCommon h3 {
+  color: var(--course-blue);
+  font-family: inherit;
+  text-transform: none;
+  line-height: 1.2;
+}
+.reveal .jp-RenderedHTMLCommon h1 { font-size: calc(var(--course-font-size) * 2.0); }
+.reveal .jp-RenderedHTMLCommon h2 { font-size: calc(var(--course-font-size) * 1.6); }
+.reveal .jp-RenderedHTMLCommon h3 { font-size: calc(var(--course-font-size) * 1.3); }
+.reveal .jp-RenderedHTMLCommon a { color: var(--course-blue); }
+.reveal .jp-OutputArea-output pre {
+  font-size: calc(var(--course-font-size) * 0.85);
+  line-height: 1.4;
+  color: #000;
+}
+"""
+
+
+def rise_css() -> str:
+    """``lectures/rise.css``: the presentation style (``assets/presentation.css``) and ``RISE_RULES``."""
+    return (ROOT / "assets" / "presentation.css").read_text(encoding="utf-8") + RISE_RULES
+
+
+def on_slide(output) -> bool:
+    """Whether an output belongs on a static slide: not what went to stderr (warnings), not a live widget
+    shown only by its text stand-in (a progress bar: ``tqdm.auto`` draws a widget in a kernel)."""
+    if output.output_type == "stream":
+        return output.name != "stderr"
+    data = output.get("data", {})
+    return not ("application/vnd.jupyter.widget-view+json" in data
+                and set(data) <= {"application/vnd.jupyter.widget-view+json", "text/plain"})
+
+
 def copy_reveal(out: Path) -> Path:
     """Copy reveal.js (its ``dist/`` and the notes plugin) from ``node_modules`` into ``out/reveal.js``."""
     if not (REVEAL_PACKAGE / "dist" / "reveal.js").is_file():
@@ -105,6 +166,9 @@ def export(notebook: Path, out: Path) -> float:
     start = time.perf_counter()
     os.environ["COURSE_PRESENTATION"] = "1"  # large fonts in the figures (the kernel inherits it)
     nb = execute(notebook, out)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if on_slide(o)]
     css = (ROOT / "assets" / "presentation.css").read_text(encoding="utf-8")
     body, _ = exporter().from_notebook_node(nb, resources={"course_css": css})
     (out / f"{notebook.stem}.slides.html").write_text(body, encoding="utf-8")
@@ -114,9 +178,17 @@ def export(notebook: Path, out: Path) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lectures", type=Path)
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?")
     parser.add_argument("--only", action="append", default=[], help="notebook stem(s) to export")
+    parser.add_argument("--rise-css", action="store_true",
+                        help="only write rise.css (RISE's presentation style) into the lectures' folder")
     args = parser.parse_args(argv)
+    if args.rise_css:
+        (args.lectures / "rise.css").write_text(rise_css(), encoding="utf-8")
+        print(f"wrote {args.lectures / 'rise.css'}")
+        return 0
+    if args.out is None:
+        parser.error("the output folder is required (or --rise-css)")
     notebooks = sorted(args.lectures.glob("[0-9][0-9]_*.ipynb"))
     if args.only:
         notebooks = [p for p in notebooks if p.stem in args.only]

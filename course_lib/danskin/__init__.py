@@ -6,7 +6,8 @@
 - ``hull``: simplex projection (Duchi et al. 2008), min-norm point of a convex hull, the DDD direction
 - ``trajectories``: PGD-AT vs DDD on the 2-D examples
 - ``ddd``: DDD for torch models (``ddd_direction``) and the training method ``DDi``
-- ``landscape``: the non-smooth adversarial loss L_ε(θ) = log(1 + e^{ε|θ|}) and its linear-model version
+- ``landscape``: the non-smooth adversarial loss L_ε(θ) = log(1 + e^{ε|θ|}), its linear-model version and a
+  polynomial loss (the 2εL_θx gradient bound)
 - ``widgets`` (lazy: ipywidgets): the lecture's angle and ε sliders
 
 The lecture uses the modules (``from course_lib.danskin import ddd, hull``); the names are re-exported too.
@@ -34,7 +35,10 @@ from course_lib.danskin.landscape import (
     adversarial_logistic_1d_bruteforce,
     adversarial_logistic_1d_slope,
     adversarial_logistic_linear,
+    adversarial_polynomial_1d,
+    adversarial_polynomial_1d_slope,
     gradient_jump_1d,
+    polynomial_lipschitz,
     worst_perturbation_1d,
     worst_perturbation_linear,
 )
@@ -47,10 +51,12 @@ __getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 __all__ = [
     "AbsExample", "DDi", "MaxExample", "ObtuseExample", "SyntheticExample",
     "adversarial_logistic_1d", "adversarial_logistic_1d_bruteforce", "adversarial_logistic_1d_slope",
-    "adversarial_logistic_linear", "change_along", "compare_descent", "counterexample2_demo",
+    "adversarial_logistic_linear", "adversarial_polynomial_1d", "adversarial_polynomial_1d_slope",
+    "change_along", "compare_descent", "counterexample2_demo",
     "counterexample2_numbers", "danskin_derivative", "danskin_descent_direction", "ddd", "ddd_direction",
     "descent_trajectories", "directional", "directional_derivative", "examples", "gradient_jump_1d", "hull",
     "landscape", "landscape_demo", "min_norm_point", "min_norm_weights", "one_sided_difference",
-    "parameter_gradients", "project_simplex", "trajectories", "unit_directions", "widgets",
+    "parameter_gradients", "polynomial_lipschitz", "project_simplex", "trajectories", "unit_directions",
+    "widgets",
     "worst_perturbation_1d", "worst_perturbation_linear",
 ]

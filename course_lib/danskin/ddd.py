@@ -128,12 +128,12 @@ class DDi(Method):
         return per_attack.mean(dim=1).max()
 
     def step(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             optimizer: torch.optim.Optimizer) -> float:
+             optimizer: torch.optim.Optimizer) -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
         self.last = ddd_direction(model, x, y, self.eps, self.alpha, self.steps, self.m, norm=self.norm,
                                   normalize=self.normalize)
         optimizer.step()
-        return float(self.last.losses.max())
+        return self.last.losses.max().detach()
 
 
 def compare_descent(model_fn: Callable[[], nn.Module], x: torch.Tensor, y: torch.Tensor, eps: float, *,

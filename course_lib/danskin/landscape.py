@@ -4,6 +4,11 @@
 (Δ* = −ε for θ ≤ 0, as on the slide). The maximiser jumps at θ = 0, so the slope jumps from −ε/2 to +ε/2:
 the gradient is not Lipschitz, the jump is ε. Linear-model version (dual norms):
 L_ε(w) = mean_i log(1 + exp(−y_i wᵀx_i + ε‖w‖_*)), non-smooth at w = 0 for every ε > 0.
+
+A polynomial loss (our example for CS8695's "polynomial loss with small and large ε" figure):
+g(θ, Δ) = p(θ − Δ) with p(r) = (r² − 1)²/4 by default, L_ε(θ) = max_{|Δ|≤ε} p(θ − Δ). Here ∇_θ g = p′(θ − Δ),
+so the Lipschitz constants of the slide's assumptions are L_θθ = L_θx = sup |p″| over the region visited, and
+the gradient bound |L′_ε(θ₁) − L′_ε(θ₂)| ≤ L_θθ|θ₁ − θ₂| + 2εL_θx (Liu et al. (2020)) can be checked exactly.
 """
 
 from __future__ import annotations
@@ -92,3 +97,49 @@ def worst_perturbation_linear(w: np.ndarray, y: np.ndarray, eps: float, norm: st
         j = np.argmax(np.abs(w))
         direction[j] = np.sign(w[j])
     return -eps * y[:, None] * direction
+
+
+# ------------------------------------------------------------------ a polynomial loss
+DOUBLE_WELL = (0.25, 0.0, -0.5, 0.0, 0.25)   # p(r) = (r² − 1)²/4: coefficients of 1, r, r², r³, r⁴
+
+
+def _polynomial(coef: tuple[float, ...]) -> np.polynomial.Polynomial:
+    coef = _validate.array("coef", coef, shape=(None,))
+    if coef.size < 2:
+        raise ValueError("'coef' must hold at least 2 coefficients (a non-constant polynomial)")
+    return np.polynomial.Polynomial(coef)
+
+
+def adversarial_polynomial_1d(theta: np.ndarray, eps: float,
+                              coef: tuple[float, ...] = DOUBLE_WELL) -> tuple[np.ndarray, np.ndarray]:
+    """L_ε(θ) = max_{|Δ|≤ε} p(θ − Δ) exactly, and a maximiser Δ*(θ) (vectorised over θ).
+
+    The max of p over r ∈ [θ − ε, θ + ε] is at an end (Δ = ±ε) or at a critical point r_c of p inside
+    (Δ = θ − r_c); ties go to the first candidate in the order −ε, +ε, critical points."""
+    theta = _validate.array("theta", theta)
+    eps = _validate.nonnegative("eps", eps)
+    p = _polynomial(coef)
+    roots = p.deriv().roots()
+    crit = np.real(roots[np.abs(np.imag(roots)) < 1e-12])
+    ends = np.broadcast_to(np.array([-eps, eps]), (*theta.shape, 2))
+    cand = np.concatenate([ends, theta[..., None] - crit], axis=-1)
+    values = np.where(np.abs(cand) <= eps, p(theta[..., None] - cand), -np.inf)
+    best = np.argmax(values, axis=-1)[..., None]
+    return np.take_along_axis(values, best, -1)[..., 0], np.take_along_axis(cand, best, -1)[..., 0]
+
+
+def adversarial_polynomial_1d_slope(theta: np.ndarray, eps: float,
+                                    coef: tuple[float, ...] = DOUBLE_WELL) -> np.ndarray:
+    """Danskin: L′_ε(θ) = ∂_θ g(θ, Δ*) = p′(θ − Δ*(θ)) (the derivative where the maximiser is unique; at a
+    kink, the slope at the maximiser chosen by :func:`adversarial_polynomial_1d`)."""
+    theta = _validate.array("theta", theta)
+    _, delta = adversarial_polynomial_1d(theta, eps, coef)
+    return _polynomial(coef).deriv()(theta - delta)
+
+
+def polynomial_lipschitz(coef: tuple[float, ...] = DOUBLE_WELL, radius: float = 1.0, n: int = 20001) -> float:
+    """sup_{|r|≤radius} |p″(r)| on a grid of ``n`` points: for g(θ, Δ) = p(θ − Δ) this is both L_θθ and L_θx
+    (∂²g/∂θ² = p″ and ∂²g/∂θ∂Δ = −p″) on the region |θ − Δ| ≤ radius."""
+    radius = _validate.positive("radius", radius)
+    r = np.linspace(-radius, radius, _validate.integer("n", n, lo=3))
+    return float(np.abs(_polynomial(coef).deriv(2)(r)).max())

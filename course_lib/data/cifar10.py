@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import os
 import pickle
 import shutil
@@ -23,7 +24,7 @@ import tarfile
 import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -278,16 +279,17 @@ def write_fake_cifar10(root: str | os.PathLike, *, n_train: int = 64, n_test: in
 def random_crop_flip(x: torch.Tensor, *, pad: int = 4, generator: torch.Generator | None = None,
                      flip: bool = True) -> torch.Tensor:
     """Random crop after zero padding by ``pad`` and random horizontal flip, on ``x``'s device, for a
-    whole batch at once (uint8 or float, shape (N, C, H, W))."""
+    whole batch at once (uint8 or float, shape (N, C, H, W)). The random numbers are drawn there too
+    (``generator`` must live on ``x``'s device): no copy from the host, no wait for the device."""
     n, c, h, w = x.shape
-    off = torch.randint(0, 2 * pad + 1, (2, n), generator=generator).to(x.device)
+    off = torch.randint(0, 2 * pad + 1, (2, n), generator=generator, device=x.device)
     padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
     rows = (off[0, :, None] + torch.arange(h, device=x.device))[:, None, :, None]
     cols = (off[1, :, None] + torch.arange(w, device=x.device))[:, None, None, :]
     out = padded[torch.arange(n, device=x.device)[:, None, None, None],
                  torch.arange(c, device=x.device)[None, :, None, None], rows, cols]
     if flip:
-        mirror = (torch.rand(n, generator=generator) < 0.5).to(x.device)[:, None, None, None]
+        mirror = (torch.rand(n, generator=generator, device=x.device) < 0.5)[:, None, None, None]
         out = torch.where(mirror, out.flip(3), out)
     return out
 
@@ -326,20 +328,36 @@ class DeviceLoader:
         count = n // self.batch_size if self.train else -(-n // self.batch_size)
         return count if self.max_batches is None else min(count, self.max_batches)
 
-    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-        g = torch.Generator().manual_seed(effective_seed(self.seed) * 100_003 + self.epoch)
-        idx = self._indices(g)          # the permutation is shared by the ranks (disjoint shards) ...
-        aug = g if self.rank == 0 else torch.Generator().manual_seed(   # ... the augmentation is per rank
+    def generators(self) -> tuple[torch.Generator, torch.Generator]:
+        """The epoch's two generators, from (seed, epoch, rank) only: the order's (on the CPU, shared by
+        the ranks) and the augmentation's (on the loader's device, one stream per rank)."""
+        order = torch.Generator().manual_seed(effective_seed(self.seed) * 100_003 + self.epoch)
+        aug = torch.Generator(device=self.x.device).manual_seed(
             effective_seed(self.seed + self.rank) * 100_003 + self.epoch + 1_000_000_007)
-        for b in range(len(self)):
-            sel = idx[b * self.batch_size:(b + 1) * self.batch_size]
+        return order, aug
+
+    def batches(self, order: Iterable[torch.Tensor] | None = None
+                ) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        """The epoch's batches ``(x, y, idx)`` with their dataset indices ``idx`` (on the device). ``order``
+        replaces the shared permutation by the caller's index batches (a method's own sampler, e.g.
+        CFOL's), cut to ``len(self)`` batches."""
+        g, aug = self.generators()
+        if order is None:
+            idx = self._indices(g)      # the permutation is shared by the ranks (disjoint shards)
+            order = (idx[b * self.batch_size:(b + 1) * self.batch_size] for b in range(len(self)))
+        for sel in itertools.islice(order, len(self)):
+            sel = sel.to(self.x.device, non_blocking=True)
             x = self.x[sel]
             if self.train:
                 x = random_crop_flip(x, generator=aug)
             x = x.float().div_(255)
             if self.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            yield x, self.y[sel]
+            yield x, self.y[sel], sel
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        for x, y, _ in self.batches():
+            yield x, y
 
 
 def _main(argv: list[str] | None = None) -> None:

@@ -1,6 +1,6 @@
 """course_lib.exercises: checkers with feedback for the exercise notebooks (``lectures/exercises/``).
 
-One module per lecture (``l00_welcome`` … ``l08_weak_minty``), each holding ``check_<exercise>(answer)``
+One module per lecture (``l00_welcome`` … ``l09_beyond_one_model``), each holding ``check_<exercise>(answer)``
 functions built on :mod:`course_lib.exercises._core`: a checker prints ``✓ solved: <title>``, or what is
 wrong with a hint naming the likely mistake, or ``… not solved yet``; it never raises.
 
@@ -22,6 +22,9 @@ Lectures 06–08: ``l06_gans_and_wasserstein`` (W₁ by sorting, the JSD with th
 W₁, the WGAN-GP penalty, the Dirac-GAN under GDA), ``l07_minimax_dynamics`` (the EG and OGDA steps, EG's
 contraction factor and the EG / OGDA thresholds on xy, the local-Nash test, the spurious cycle's radius),
 ``l08_weak_minty`` (the weak-MVI ratio and ρ, the EG+ step and its thresholds, AdaptiveEG+, SEG vs BC-SEG+).
+
+Lecture 09: ``l09_beyond_one_model`` (the SGM gradient of a linear residual network and of a 1-D one, the
+transfer success rate, one step of the universal perturbation, the hardest training examples).
 """
 
 from course_lib.exercises._core import (

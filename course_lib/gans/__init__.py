@@ -16,7 +16,9 @@ from course_lib.gans.distances import (
     kr_dual_lp,
     optimal_matching,
     sliced_wasserstein,
+    w1_normals_1d,
     w1_primal_lp,
+    w1_to_normal_1d,
     wasserstein_1d,
     wasserstein_p,
 )
@@ -46,5 +48,5 @@ __all__ = [
     "dirac_trajectory", "frechet_distance", "generator_loss", "gradient_penalty", "is_zero_sum", "kr_dual_lp",
     "lipschitz_upper_bound", "make_critic", "make_generator", "make_target", "mode_stats", "neural_distance",
     "optimal_matching", "sliced_wasserstein", "train_gan", "w1_primal_lp", "w2_floor", "w2_to_target",
-    "wasserstein_1d", "wasserstein_p",
+    "wasserstein_1d", "wasserstein_p", "w1_normals_1d", "w1_to_normal_1d",
 ]

@@ -37,7 +37,8 @@ def loss_kind(kind: str, name: str = "kind") -> str:
 
 
 def _critic_output(critic: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    return critic(x).reshape(len(x))
+    out = critic(x)       # under bf16 autocast: bf16 (3 digits); the means are taken in fp32 (or fp64)
+    return out.to(torch.promote_types(out.dtype, torch.float32)).reshape(len(x))
 
 
 def interpolate(real: torch.Tensor, fake: torch.Tensor, t: torch.Tensor | None = None) -> torch.Tensor:

@@ -23,7 +23,7 @@ from course_lib.minimax.algorithms import eg_plus_step, eg_step, gda_step, ogda_
 
 GAME_METHODS = ("adam", "gda", "eg", "ogda", "seg_plus")
 _MINIMAX_STEPS = {"gda": gda_step, "eg": eg_step, "ogda": ogda_step}
-Closure = Callable[[], tuple[torch.Tensor, torch.Tensor]]
+Closure = Callable[..., tuple[torch.Tensor | None, torch.Tensor | None]]
 
 
 class GameOptimizer:
@@ -31,7 +31,10 @@ class GameOptimizer:
 
     ``closure()`` must run a fresh forward pass at the *current* parameters and return
     ``(loss_g, loss_d)`` (e.g. ``generator_loss(kind, D, G(w))``, ``critic_loss(kind, D, real, G(w))``);
-    extragradient-type methods call it twice per step. ``method``:
+    extragradient-type methods call it twice per step. A closure with the attribute ``takes_player =
+    True`` (:func:`~course_lib.gans.training.game_oracle`'s) is called as ``closure(player)``: for the
+    alternating steps of one player ("g" or "d") it may return None for the other player's loss and skip
+    its computation. ``method``:
 
     * ``"adam"``: torch Adam on each player (``betas``); ``"gda"``: z⁺ = z − γV(z);
     * ``"eg"``: z̄ = z − γV(z), z⁺ = z − γV(z̄) (Korpelevich); ``"ogda"``: z⁺ = z − γ(2V(z_k) − V(z_{k−1}));
@@ -93,9 +96,10 @@ class GameOptimizer:
 
     def _grads(self, closure: Closure, player: str = "both") -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         """(∇_x L_G, ∇_y L_D) at the current parameters (only one block when ``player`` is "g" or "d")."""
-        loss_g, loss_d = closure()
+        loss_g, loss_d = closure(player) if getattr(closure, "takes_player", False) else closure()
         self.grad_evals += 1
-        self._losses.append((loss_g.detach(), loss_d.detach()))
+        self._losses.append((loss_g if loss_g is None else loss_g.detach(),
+                             loss_d if loss_d is None else loss_d.detach()))
         grad_g = grad_d = []
         if player in ("both", "g"):
             grad_g = torch.autograd.grad(loss_g, self.params_g, retain_graph=player == "both",
@@ -119,8 +123,8 @@ class GameOptimizer:
 
     # --- steps ------------------------------------------------------------------------------
     def step(self, closure: Closure) -> tuple[torch.Tensor, torch.Tensor]:
-        """One game step; returns the detached ``(loss_g, loss_d)`` of the step's first closure call
-        (0-d tensors on the losses' device: no host sync until you convert them)."""
+        """One game step; returns the detached ``(loss_g, loss_d)``, each from the step's first closure
+        call that computed it (0-d tensors on the losses' device: no host sync until you convert them)."""
         if not callable(closure):
             raise TypeError("'closure' must be a callable returning (loss_g, loss_d)")
         self._losses, self._grad_norms = [], []
@@ -133,7 +137,8 @@ class GameOptimizer:
         else:
             self._minimax_step(closure)
         self.k += 1
-        self.last_losses = self._losses[0]
+        self.last_losses = tuple(next(pair[i] for pair in self._losses if pair[i] is not None)
+                                 for i in (0, 1))
         self.last_grad_norm = torch.stack(self._grad_norms).max() if self._grad_norms else None
         return self.last_losses
 

@@ -72,18 +72,27 @@ def game_oracle(generator: nn.Module, critic: nn.Module, loss: str, real: Callab
     draws a real batch ``real()`` and noise ``noise()``, runs G once and returns ``(L_G, L_D)`` in fp32
     (``loss`` in :data:`~course_lib.gans.losses.GAN_LOSSES`). ``autocast`` wraps the
     forward passes (bf16 on a GPU); ``cache_weights`` computes parametrized weights (spectral norm) once
-    per call instead of once per critic forward."""
+    per call instead of once per critic forward.
+
+    ``closure(player)`` computes only what that player's update needs: ``"d"`` (a critic step of the
+    alternating schedule) runs G without a graph and returns ``(None, L_D)``; ``"g"`` skips the critic's
+    loss (and its gradient penalty) and returns ``(L_G, None)``; ``"both"`` (the default) returns both."""
     loss = loss_kind(loss, "loss")
 
-    def closure() -> tuple[torch.Tensor, torch.Tensor]:
+    def closure(player: str = "both") -> tuple[torch.Tensor | None, torch.Tensor | None]:
         r, z = real(), noise()
+        loss_g = loss_d = None
         with autocast() if autocast is not None else contextlib.nullcontext(), \
                 parametrize.cached() if cache_weights else contextlib.nullcontext():
-            fake = generator(z)
-            loss_d = critic_loss(loss, critic, r, fake, gp_weight=gp_weight)
-            loss_g = generator_loss(loss, critic, fake)
-        return loss_g.float(), loss_d.float()
+            with torch.no_grad() if player == "d" else contextlib.nullcontext():
+                fake = generator(z)
+            if player != "g":
+                loss_d = critic_loss(loss, critic, r, fake, gp_weight=gp_weight).float()
+            if player != "d":
+                loss_g = generator_loss(loss, critic, fake).float()
+        return loss_g, loss_d
 
+    closure.takes_player = True
     return closure
 
 

@@ -11,6 +11,8 @@ lab 2: WGAN).
   their names are re-exported here (``from course_lib.labs import Checkpoints``)
 - ``quality``: FID, Inception features and the feature classifier; its distances come from ``gans.distances``
 - ``preflight``: the hardware check before a long run
+- ``tables``: lab 1's table recipes (``--table elle|beta|awp|mart|ddd``): a slide table's rows trained with
+  ``at.train``, written beside the published numbers
 
 Every name here is **lazy** (PEP 562 ``__getattr__``, :mod:`course_lib._lazy`): each module imports
 torch, and ``at`` / ``wgan`` import the models, data and training code of a whole lab, so importing them
@@ -22,7 +24,7 @@ from course_lib._lazy import lazy_exports
 
 _LAZY = {
     "at": None, "checkpoints": None, "cli": None, "device": None, "logs": None, "preflight": None,
-    "quality": None, "rng": None, "wgan": None,
+    "quality": None, "rng": None, "tables": None, "wgan": None,
     "PROFILES": "device", "PRECISIONS": "device", "resolve_profile": "device", "Runtime": "device",
     "GlobalBatchNorm1d": "device", "GlobalBatchNorm2d": "device", "GlobalBatchNorm3d": "device",
     "convert_sync_batchnorm": "device", "choose_device": "device", "make_runtime": "device",

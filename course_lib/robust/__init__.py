@@ -3,8 +3,8 @@
     from course_lib.robust import PGDAT, fit, pgd, robust_evaluator
 
 - ``attacks``: FGSM, PGA/PGD, β-attack and the closed-form worst case of a linear model
-- ``base``, ``methods``, ``fast_at``, ``weight_methods``, ``cfol``: training methods (a :class:`Method`
-  has ``step(model, x, y, optimizer)``)
+- ``base``, ``methods``, ``loss_table``, ``fast_at``, ``weight_methods``, ``cfol``: training methods (a
+  :class:`Method` has ``step(model, x, y, optimizer)``)
 - ``training``: :func:`run_epoch` (the one epoch loop), :func:`fit` and its :class:`History`, the LR
   schedules (:data:`SCHEDULES`); ``registry``: every method by name (:data:`METHODS`, :func:`build_method`);
   ``losses``: attack objectives
@@ -13,6 +13,9 @@
 for ReLU
   MLPs over ℓ∞ balls (``certify_bounds``) and probabilistic ℓ₂ certificates by randomized smoothing
   (``smoothing``); verified robust accuracy ≤ "true" robust accuracy ≤ empirical (attack) robust accuracy
+- beyond one model and one input (lecture 09): transfer attacks and the skip gradient method
+  (``transfer``), universal adversarial perturbations (``universal``), hard adversarial instances
+  (``difficulty``)
 - ``widgets`` (lazy: ipywidgets): the lecture's sliders; the certification figures are in ``viz.certify``
 """
 
@@ -38,7 +41,17 @@ from course_lib.robust.certify_bounds import (
     robustness_status,
 )
 from course_lib.robust.cfol import CFOL
-from course_lib.robust.fast_at import ELLE, ELLEA, FGSMAT, FGSMRS, NFGSM, GradAlign
+from course_lib.robust.difficulty import adversarial_difficulty
+from course_lib.robust.fast_at import CURE, ELLE, ELLEA, FGSMAT, FGSMRS, LLR, NFGSM, GradAlign
+from course_lib.robust.loss_table import (
+    ALP,
+    CLP,
+    MMA,
+    SubsetAT,
+    logit_pairing,
+    margin_point,
+    partner_permutation,
+)
 from course_lib.robust.losses import attack_objective
 from course_lib.robust.methods import (
     ATAS,
@@ -71,19 +84,23 @@ from course_lib.robust.smoothing import (
     binomial_two_sided_p,
     certified_accuracy_curve,
     clopper_pearson_lower,
+    neyman_pearson_bounds,
     noise_counts,
     smoothed_certify,
     smoothed_predict,
     smoothing_radius,
 )
 from course_lib.robust.training import SCHEDULES, History, fit, make_scheduler, run_epoch
-from course_lib.robust.weight_methods import AWP, SAM
+from course_lib.robust.transfer import scale_grad, sgm, transfer_success_rate
+from course_lib.robust.universal import apply_universal, fooling_rate, universal_perturbation
+from course_lib.robust.weight_methods import AWP, RWP, SAM
 
 _LAZY = {"linear_worst_case_demo": "widgets"}
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
 
 __all__ = [
-    "ABSTAIN", "ATAS", "AWP", "BETAAT", "CFOL", "ELLE", "ELLEA", "FGSMAT", "FGSMRS", "MART", "NFGSM", "NORMS",
+    "ABSTAIN", "ATAS", "AWP", "BETAAT", "CFOL", "CURE", "ELLE", "ELLEA", "FGSMAT", "FGSMRS", "LLR", "MART",
+    "NFGSM", "NORMS",
     "PGDAT", "SAM", "TRADES", "AdversarialMethod", "DynamicAT", "GaussianNoiseTraining", "GradAlign",
     "History", "IBPTraining", "METHODS", "Method", "MethodArgs", "MethodSpec", "SCHEDULES", "accuracy",
     "attack_objective", "beta_attack", "binomial_two_sided_p", "build_method", "certified",
@@ -94,5 +111,8 @@ __all__ = [
     "per_class_accuracy", "pga", "pgd", "predict", "project_l1_ball", "relu_mlp_layers", "robust_accuracy",
     "robust_correct", "robust_evaluator", "robustness_status", "run_epoch", "saliency", "smoothed_certify",
     "smoothed_predict", "smoothing_radius", "weight_landscape", "worst_class", "EnvelopeMap",
-    "ROBUSTNESS_LEVELS", "envelope_map",
+    "ROBUSTNESS_LEVELS", "envelope_map", "neyman_pearson_bounds",
+    "adversarial_difficulty", "apply_universal", "fooling_rate", "scale_grad", "sgm", "transfer_success_rate",
+    "universal_perturbation",
+    "ALP", "CLP", "MMA", "RWP", "SubsetAT", "logit_pairing", "margin_point", "partner_permutation",
 ]

@@ -42,13 +42,14 @@ class Method:
         raise NotImplementedError
 
     def step(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor,
-             optimizer: torch.optim.Optimizer) -> float:
-        """One parameter update on the batch; returns the loss value."""
+             optimizer: torch.optim.Optimizer) -> torch.Tensor:
+        """One parameter update on the batch; returns the loss as a detached 0-d tensor (``float()`` it to
+        print it: on a GPU that waits for the step, so the training loops convert once per epoch)."""
         optimizer.zero_grad(set_to_none=True)
         loss = self.loss(model, x, y)
         loss.backward()
         optimizer.step()
-        return float(loss.detach())
+        return loss.detach()
 
     # ------------------------------------------------------------------ hooks of the epoch loop
     def start_epoch(self, epoch: int, epochs: int) -> None:

@@ -91,4 +91,4 @@ class CFOL(Wrapper):
             wrong = model(x_adv).argmax(dim=1) != y
         optimizer.step()
         self.update(y, wrong)
-        return float(loss.detach())
+        return loss.detach()

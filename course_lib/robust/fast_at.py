@@ -115,15 +115,15 @@ class ELLE(Method):
         self.eps = _validate.nonnegative("eps", eps)
         self.lam = _validate.nonnegative("lam", lam)
 
-    def regulariser_weight(self, e_lin: float) -> float:
-        """λ used on this batch (constant for ELLE; adaptive for ELLE-A)."""
+    def regulariser_weight(self, e_lin: torch.Tensor) -> float | torch.Tensor:
+        """λ used on this batch (constant for ELLE; adaptive for ELLE-A, from the detached E_lin)."""
         return self.lam
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         check_inputs(x, y, self.eps)
         x_adv = ascend(model, x, x, lambda logits: _ce(logits, y), self.eps, self.eps)
         e_lin = linearity_error(model, x, y, self.eps)
-        lam = self.regulariser_weight(float(e_lin.detach()))
+        lam = self.regulariser_weight(e_lin.detach())     # a tensor: no wait for the device
         return _ce(model(x_adv), y).mean() + lam * e_lin
 
 
@@ -132,7 +132,7 @@ class ELLEA(ELLE):
     λ ← λ_max (4000), decaying by 0.99 per batch otherwise (LIONS-EPFL/ELLE)."""
 
     name = "ELLE-A"
-    STATE = ("lam", "_history")
+    STATE = ("lam", "_moments")
 
     def __init__(self, eps: float, lam_max: float = 4000.0, decay: float = 0.99,
                  n_sigma: float = 2.0) -> None:
@@ -140,13 +140,119 @@ class ELLEA(ELLE):
         self.lam_max = _validate.nonnegative("lam_max", lam_max)
         self.decay = _validate.number("decay", decay, lo=0.0, hi=1.0)
         self.n_sigma = _validate.nonnegative("n_sigma", n_sigma)
-        self._history: list[float] = []
+        self._moments: torch.Tensor | None = None    # (count, Σ E_lin, Σ E_lin²) of the past batches
 
-    def regulariser_weight(self, e_lin: float) -> float:
-        h = self._history
-        if len(h) >= 3:
-            mu = sum(h) / len(h)
-            sigma = math.sqrt(sum((v - mu) ** 2 for v in h) / (len(h) - 1))
-            self.lam = self.lam_max if e_lin > mu + self.n_sigma * sigma else self.decay * self.lam
-        h.append(e_lin)
+    def regulariser_weight(self, e_lin: torch.Tensor | float) -> torch.Tensor:
+        """λ ← λ_max if E_lin > μ + n_σ·σ of the past values (≥ 3 of them), else decay·λ; then E_lin joins
+        the past. Computed on E_lin's device (λ is a 0-d tensor), so a training step never waits for it."""
+        e = torch.as_tensor(e_lin).detach().to(torch.float64)
+        past = e.new_zeros(3) if self._moments is None else self._moments.to(e.device)
+        n, total, squares = past
+        mu = total / n.clamp_min(1)
+        sigma = ((squares - n * mu ** 2) / (n - 1).clamp_min(1)).clamp_min(0).sqrt()   # sample std
+        lam = torch.as_tensor(self.lam, dtype=torch.float64, device=e.device)
+        spike = e > mu + self.n_sigma * sigma
+        updated = torch.where(spike, torch.full_like(lam, self.lam_max), self.decay * lam)
+        self.lam = torch.where(n >= 3, updated, lam).float()
+        self._moments = past + torch.stack([torch.ones_like(e), e, e * e])
         return self.lam
+
+
+def _dot(delta: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    """Per-example ⟨δ, g⟩ over all input dimensions."""
+    return (delta * g).flatten(1).sum(dim=1)
+
+
+def _loss_and_gradient(model: nn.Module, x: torch.Tensor,
+                       y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """ℓ(x) per example and ∇ₓℓ(x), the gradient kept differentiable in the weights (double backprop)."""
+    with torch.enable_grad():
+        x = x.detach().requires_grad_(True)
+        ell = _ce(model(x), y)
+        return ell, torch.autograd.grad(ell.sum(), x, create_graph=True)[0]
+
+
+class _LinearisationGap(nn.Module):
+    """x' ↦ g(x' − x; x) = |ℓ(x') − ℓ(x) − ⟨x' − x, ∇ₓℓ(x)⟩| per example (ℓ(x), ∇ₓℓ(x) held fixed): LLR's
+    inner objective as a "model" whose output the attack kernel maximises."""
+
+    def __init__(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor, ell: torch.Tensor,
+                 grad: torch.Tensor) -> None:
+        super().__init__()
+        self.model, self.x, self.y, self.ell, self.grad = model, x, y, ell.detach(), grad.detach()
+
+    def forward(self, x_adv: torch.Tensor) -> torch.Tensor:
+        return (_ce(self.model(x_adv), self.y) - self.ell - _dot(x_adv - self.x, self.grad)).abs()
+
+
+class LLR(Method):
+    """LLR (Qin et al. 2019): ℓ(x) + λ·γ(ε, x) + μ·|⟨δ_LL, ∇ₓℓ(x)⟩|, with
+    γ(ε, x) = max_{δ ∈ B∞(ε)} |ℓ(x + δ) − ℓ(x) − ⟨δ, ∇ₓℓ(x)⟩| and δ_LL its maximiser (``steps`` PGD steps of
+    size α = ε/2 from a random start, on the attack kernel). ∇ₓℓ(x) is kept differentiable (double backprop).
+
+    Since ℓ(x + δ) ≤ ℓ(x) + |⟨δ, ∇ₓℓ(x)⟩| + γ(ε, x) for every δ in the ball, with λ, μ ≥ 1 the loss bounds the
+    adversarial loss at δ_LL from above; the paper trains on it instead of the adversarial loss (CIFAR-10,
+    ε = 8/255: λ = 4, μ = 3). Cost: 2 + ``steps`` forwards, the last backward through a double graph."""
+
+    name = "LLR"
+
+    def __init__(self, eps: float, lam: float = 4.0, mu: float = 3.0, steps: int = 2,
+                 alpha: float | None = None) -> None:
+        self.eps = _validate.nonnegative("eps", eps)
+        self.lam = _validate.nonnegative("lam", lam)
+        self.mu = _validate.nonnegative("mu", mu)
+        self.steps = _validate.integer("steps", steps, lo=1)
+        self.alpha = self.eps / 2 if alpha is None else _validate.positive("alpha", alpha)
+
+    def terms(self, model: nn.Module, x: torch.Tensor,
+              y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Per-example (ℓ(x), γ(ε, x), |⟨δ_LL, ∇ₓℓ(x)⟩|), differentiable in the weights."""
+        check_inputs(x, y, self.eps)
+        ell, grad = _loss_and_gradient(model, x, y)
+        gap = _LinearisationGap(model, x, y, ell, grad)
+        x_ll = ascend(gap, x, _random_start(x, self.eps), lambda v: v, self.eps, self.alpha, self.steps)
+        delta = x_ll - x
+        gamma = (_ce(model(x_ll), y) - ell - _dot(delta, grad)).abs()
+        return ell, gamma, _dot(delta, grad).abs()
+
+    def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        ell, gamma, first_order = self.terms(model, x, y)
+        return (ell + self.lam * gamma + self.mu * first_order).mean()
+
+
+class CURE(Method):
+    """CURE (Moosavi-Dezfooli et al. 2019): ℓ(x_adv) + λ·‖∇ₓℓ(x + h·z) − ∇ₓℓ(x)‖₂², z = sign ∇ₓℓ(x) /
+    ‖sign ∇ₓℓ(x)‖₂ (a finite difference of the gradient along z: ≈ h²‖H z‖² for the input Hessian H).
+
+    Single-step variant, as in the comparison of Abad Rocamora et al. (2024): x_adv is the FGSM point (zero
+    init, α = ε) and h = ε·√d by default, so that x + h·z = x + ε·sign ∇ₓℓ(x) is the FGSM point before the
+    box clip (when no gradient coordinate is 0); one input gradient serves the step and z, and only the
+    second gradient is double-backpropagated.
+    The paper trains ℓ(x) (not ℓ(x_adv)) + λ·(regulariser), with λ = 4 in the authors' code and its own
+    schedule of h."""
+
+    name = "CURE"
+
+    def __init__(self, eps: float, lam: float = 4.0, h: float | None = None) -> None:
+        self.eps = _validate.nonnegative("eps", eps)
+        self.lam = _validate.nonnegative("lam", lam)
+        self.h = None if h is None else _validate.nonnegative("h", h)
+
+    def curvature(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor,
+                  g0: torch.Tensor | None = None) -> torch.Tensor:
+        """Per-example ‖∇ₓℓ(x + h·z) − ∇ₓℓ(x)‖₂², differentiable in the weights through ∇ₓℓ(x + h·z)."""
+        if g0 is None:
+            g0 = input_gradient(model, x, lambda logits: _ce(logits, y))
+        s = g0.sign()
+        norm = s.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, *([1] * (x.dim() - 1)))
+        h = self.eps * math.sqrt(x[0].numel()) if self.h is None else self.h
+        with torch.enable_grad():
+            x_h = (x + h * s / norm).detach().requires_grad_(True)
+            g_h = torch.autograd.grad(_ce(model(x_h), y).sum(), x_h, create_graph=True)[0]
+        return (g_h - g0).flatten(1).pow(2).sum(dim=1)
+
+    def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        check_inputs(x, y, self.eps)
+        g0 = input_gradient(model, x, lambda logits: _ce(logits, y))    # reused: FGSM step and z
+        x_adv = x + project(self.eps * g0.sign(), x, self.eps, "linf")
+        return _ce(model(x_adv), y).mean() + self.lam * self.curvature(model, x, y, g0).mean()

@@ -7,6 +7,8 @@ Monte Carlo, so the certificate holds with probability ≥ 1 − α over the noi
 
 CERTIFY: n₀ noisy samples pick ĉ_A; n more give n_A; p̲_A = one-sided Clopper–Pearson lower bound
 Beta.ppf(α; n_A, n − n_A + 1); abstain if p̲_A < 1/2, else return (ĉ_A, σ Φ⁻¹(p̲_A)).
+WHY (Neyman–Pearson): moving the centre by Δ, the class-c_A mass can drop at most to
+Φ(Φ⁻¹(p̲_A) − ‖Δ‖/σ), attained by a half-space (:func:`neyman_pearson_bounds`).
 PREDICT: the top two counts n₁ ≥ n₂ of n samples; abstain if the two-sided binomial test of
 n₁ out of n₁ + n₂ against p = 1/2 has p-value > α.
 """
@@ -75,6 +77,27 @@ def smoothing_radius(p_a: object, p_b: object | None = None, *, sigma: float = 1
     if np.any((p_b < 0) | (p_b > 1)) or np.any(p_b > p_a):
         raise ValueError("'p_b' must hold probabilities in [0, 1] with p_b <= p_a")
     return _scalar_or_array(sigma / 2 * (stats.norm.ppf(p_a) - stats.norm.ppf(p_b)))
+
+
+def neyman_pearson_bounds(p_a: object, p_b: object, shift: object, *,
+                          sigma: float = 1.0) -> tuple[np.ndarray | float, np.ndarray | float]:
+    """P(f(x+Δ+δ) = c_A) ≥ Φ(Φ⁻¹(p̲_A) − ‖Δ‖/σ) and P(f(x+Δ+δ) = c_B) ≤ Φ(Φ⁻¹(p̄_B) + ‖Δ‖/σ)
+    (Neyman–Pearson; Cohen et al. (2019), proof of Theorem 1).
+
+    Among all sets of Gaussian mass p̲_A under N(x, σ²I), the half-space {z : Δᵀ(z − x) ≤ σ‖Δ‖Φ⁻¹(p̲_A)}
+    loses the most mass when the centre moves by Δ, so both bounds are attained by half-spaces orthogonal
+    to Δ. They cross at ‖Δ‖ = σ/2 (Φ⁻¹(p̲_A) − Φ⁻¹(p̄_B)), the certified radius. ``shift`` is ‖Δ‖₂ (≥ 0).
+    Returns (lower bound for c_A, upper bound for c_B).
+    """
+    sigma = _validate.positive("sigma", sigma)
+    p_a, p_b, shift = (_validate.array(name, v) for name, v in (("p_a", p_a), ("p_b", p_b), ("shift", shift)))
+    if np.any((p_a < 0) | (p_a > 1)) or np.any((p_b < 0) | (p_b > 1)):
+        raise ValueError("'p_a' and 'p_b' must hold probabilities in [0, 1]")
+    if np.any(shift < 0):
+        raise ValueError("'shift' must hold norms ‖Δ‖ >= 0")
+    lower_a = stats.norm.cdf(stats.norm.ppf(p_a) - shift / sigma)
+    upper_b = stats.norm.cdf(stats.norm.ppf(p_b) + shift / sigma)
+    return _scalar_or_array(lower_a), _scalar_or_array(upper_b)
 
 
 def _check_alpha(alpha: float) -> float:

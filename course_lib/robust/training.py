@@ -121,11 +121,12 @@ def make_scheduler(opt: torch.optim.Optimizer, schedule: str, lr: float, total_s
 def run_epoch(model: nn.Module, method: Method, batches: Iterable[Batch], optimizer: torch.optim.Optimizer,
               *, epoch: int, epochs: int, scheduler=None,
               autocast: Callable[[], contextlib.AbstractContextManager] | None = None,
-              on_step: Callable[[int, float], None] | None = None, first_step: int = 1) -> dict:
+              on_step: Callable[[int, torch.Tensor], None] | None = None, first_step: int = 1) -> dict:
     """One training epoch of ``method``: ``method.start_epoch(epoch, epochs)``, then for every batch
     ``(x, y, idx)`` of ``batches`` (the caller builds them, from ``method.batch_indices`` or a loader):
     ``method.set_indices(idx)``, ``method.step(model, x, y, optimizer)`` under ``autocast()``,
-    ``on_step(step, loss)`` (divergence checks; ``step`` counts from ``first_step``), ``scheduler.step()``.
+    ``on_step(step, loss)`` (divergence checks; ``step`` counts from ``first_step``; ``loss`` a 0-d tensor),
+    ``scheduler.step()``. The losses are summed on their device: one host synchronisation per epoch.
 
     Returns ``{"train_loss": mean loss per example, "examples": n, "steps": batches, "time": s}``."""
     method.start_epoch(epoch, epochs)
@@ -134,10 +135,10 @@ def run_epoch(model: nn.Module, method: Method, batches: Iterable[Batch], optimi
     for x, y, idx in batches:
         method.set_indices(idx)
         with autocast() if autocast is not None else contextlib.nullcontext():
-            loss = method.step(model, x, y, optimizer)   # a float: the step's host sync is already here
+            loss = method.step(model, x, y, optimizer)
         if on_step is not None:
             on_step(step, loss)
-        total += loss * len(y)
+        total = total + loss.float() * len(y) if isinstance(loss, torch.Tensor) else total + loss * len(y)
         count += len(y)
         step += 1
         if scheduler is not None:
@@ -183,11 +184,12 @@ def fit(model: nn.Module, method: Method, train: tuple[torch.Tensor, torch.Tenso
     last_loss: float | None = None
     steps_done = 0
 
-    def check(step: int, loss: float) -> None:
+    def check(step: int, loss: torch.Tensor) -> None:
         nonlocal last_loss
-        if not math.isfinite(loss):           # a float already: checking it costs no host sync
-            _diverged(loss, epoch, step, last_loss, lr)
-        last_loss = loss
+        value = float(loss)       # a host sync per step: fine for the CPU lectures' small models
+        if not math.isfinite(value):
+            _diverged(value, epoch, step, last_loss, lr)
+        last_loss = value
 
     def autocast_ctx() -> contextlib.AbstractContextManager:
         return torch.autocast(device_type, dtype=autocast, enabled=autocast is not None)

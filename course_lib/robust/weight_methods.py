@@ -1,5 +1,5 @@
-"""Weight-space perturbations: AWP (Wu et al. 2020; Wang's guest lecture) and SAM (Foret et al.
-2021; EE-556 Lecture 11).
+"""Weight-space perturbations: AWP and its random control RWP (Wu et al. 2020; Wang's guest lecture) and SAM
+(Foret et al. 2021; EE-556 Lecture 11).
 
 Both take the gradient at perturbed weights w + v, restore w *exactly* (a saved copy, not w + v − v,
 which rounding would change) and let the optimizer step from w: w ← w − lr·∇L(w + v). They wrap an
@@ -39,11 +39,13 @@ def _rank_average(grads: tuple[torch.Tensor, ...]) -> list[torch.Tensor]:
 
 
 def _perturbed_step(model: nn.Module, inner: AdversarialMethod, x: torch.Tensor, y: torch.Tensor,
-                    optimizer: torch.optim.Optimizer, params: list[torch.Tensor], direction) -> float:
-    """Shared update: v = direction(params, grads at w) (grads averaged over DDP ranks); grad at w + v;
-    restore w exactly; optimizer step."""
+                    optimizer: torch.optim.Optimizer, params: list[torch.Tensor], direction,
+                    needs_grad: bool = True) -> torch.Tensor:
+    """Shared update: v = direction(params, grads at w) (grads averaged over DDP ranks; ``needs_grad=False``:
+    no gradient, direction(params, params)); grad at w + v; restore w exactly; optimizer step."""
     x_adv = inner.perturb(model, x, y)
-    grads = _rank_average(torch.autograd.grad(inner.objective(model, x, x_adv, y), params))
+    grads = (_rank_average(torch.autograd.grad(inner.objective(model, x, x_adv, y), params)) if needs_grad
+             else params)
     saved = [p.detach().clone() for p in params]
     with torch.no_grad():
         for p, v in zip(params, direction(params, grads)):
@@ -55,7 +57,7 @@ def _perturbed_step(model: nn.Module, inner: AdversarialMethod, x: torch.Tensor,
         for p, w in zip(params, saved):
             p.copy_(w)
     optimizer.step()
-    return float(loss.detach())
+    return loss.detach()
 
 
 class AWP(Wrapper):
@@ -65,6 +67,7 @@ class AWP(Wrapper):
     5e-3 for TRADES-AWP). γ = 0 is the inner method."""
 
     name = "AWP"
+    _ascent = True                  # the direction is the gradient at w (one extra forward-backward)
 
     def __init__(self, inner: AdversarialMethod, gamma: float = 0.01) -> None:
         self.inner = _check_inner(inner)
@@ -75,11 +78,38 @@ class AWP(Wrapper):
         """v_l = γ‖w_l‖·g_l/‖g_l‖ (layer-wise relative size γ)."""
         return [self.gamma * p.norm() / (g.norm() + 1e-20) * g for p, g in zip(params, grads)]
 
+    def direction(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
+        """The v that :meth:`step` adds at the current weights on the batch (x, y), one tensor per parameter
+        (zero on biases and norm layers), e.g. for :func:`~course_lib.robust.metrics.weight_landscape`."""
+        params = list(model.parameters())
+        mats = [p for p in params if p.requires_grad and p.dim() > 1]
+        grads = list(torch.autograd.grad(self.inner.loss(model, x, y), mats)) if self._ascent else mats
+        v = iter(self.perturbation(mats, grads))
+        return [next(v).detach() if p.requires_grad and p.dim() > 1 else torch.zeros_like(p) for p in params]
+
     def step(self, model, x, y, optimizer):
         if self.gamma == 0:
             return self.inner.step(model, x, y, optimizer)
         params = [p for p in model.parameters() if p.requires_grad and p.dim() > 1]
-        return _perturbed_step(model, self.inner, x, y, optimizer, params, self.perturbation)
+        return _perturbed_step(model, self.inner, x, y, optimizer, params, self.perturbation,
+                               needs_grad=self._ascent)
+
+
+class RWP(AWP):
+    """RWP, the control of Wu et al. (2020): AWP's update with a random direction of the same layer-wise
+    size, v_l = γ‖w_l‖·u_l/‖u_l‖, u_l ~ N(0, I) drawn afresh at each step; w ← w − lr·∇ρ(w + v). No extra
+    forward-backward (AWP's ascent step is skipped). γ = 0 is the inner method."""
+
+    name = "RWP"
+    _ascent = False                 # the direction needs no gradient
+
+    def __init__(self, inner: AdversarialMethod, gamma: float = 0.01) -> None:
+        super().__init__(inner, gamma)
+        self.name = f"{inner.name}-RWP"
+
+    def perturbation(self, params: list[torch.Tensor], grads: list[torch.Tensor]) -> list[torch.Tensor]:
+        """v_l = γ‖w_l‖·u_l/‖u_l‖ with u_l ~ N(0, I) (``grads`` is ignored)."""
+        return super().perturbation(params, [torch.randn_like(p) for p in params])
 
 
 class SAM(Wrapper):

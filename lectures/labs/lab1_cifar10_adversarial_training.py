@@ -30,7 +30,8 @@
 #   not overfit (the BETA table of the non-zero-sum talk, from Robey et al. (2024)); TRADES, MART and AWP
 #   (Zhang et al. (2019), Wang et al. (2020), Wu et al. (2020b));
 # - how to run it fast on a GPU (bf16 autocast, channels_last, GPU-resident data, `torch.compile`) and how
-#   to resume a run after a crash.
+#   to resume a run after a crash;
+# - how to rerun a whole slide table with one command (`--table`) and read it beside the published numbers.
 #
 # The profile comes from `$COURSE_PROFILE`: **smoke** (default without a GPU) trains a narrow network for a
 # few batches of a tiny *fake* data set in the real CIFAR-10 format, so that every line of the lab runs in
@@ -45,6 +46,7 @@
 # paper (References at the end).
 
 # %%
+import csv
 import os
 import tempfile
 from pathlib import Path
@@ -56,7 +58,7 @@ from IPython.display import Markdown, display
 
 from course_lib import check, report, seed_everything, setup
 from course_lib.data import cifar10
-from course_lib.labs import at, read_jsonl, resolve_profile
+from course_lib.labs import at, read_jsonl, resolve_profile, tables
 from course_lib.models import ForwardCounter
 from course_lib.viz import color, live_training_figure
 
@@ -294,6 +296,65 @@ for m in final:
     rows = epochs_of(m)
     train_s, eval_s = sum(r["train_time"] for r in rows), sum(r["eval_time"] for r in rows)
     print(f"{m:9s} {len(rows)} epochs: train {train_s:7.1f} s, evaluation {eval_s:6.1f} s")
+
+
+# %% [markdown]
+# ## 8 · The slides' tables, one command each
+#
+# A slide's table compares methods trained the same way. `--table NAME` trains every row of one table (a
+# method of the registry, a radius ε, the recipe) through the same `train` as above, each row in its own
+# folder, and writes `table.csv` and `table.md`: for each row and column, our measurement $m$, the published
+# value $p$ and the difference $m - p$ in percentage points. A row whose final record is already logged is
+# read back, a started row resumes, so an interrupted table continues where it stopped.
+#
+# | `--table` | the slide's table | published setting |
+# |---|---|---|
+# | `elle` | FGSM-RS, N-FGSM, LLR, CURE, GradAlign, ELLE, ELLE-A, PGD-10 at ε = 8/255 and 16/255 (AutoAttack, clean); Abad Rocamora et al. (2024) | PreActResNet-18, 30 epochs |
+# | `beta` | PGD-AT, TRADES, MART, BETA-AT (clean, FGSM, PGD best / last, BETA, APGD); Robey et al. (2024) | not stated on the slide |
+# | `awp` | AT, TRADES, MART, each ± AWP (natural, FGSM, PGD-20, AutoAttack); Wu et al. (2020b) | WideResNet-34-10, 200 epochs |
+# | `mart` | the MART loss table's rows: Standard, ALP, CLP, TRADES, MMA, MART; numbers from Wu et al. (2020b) | WideResNet-34-10, 200 epochs |
+# | `ddd` | DDi vs PGD-7-AT (CELU, GroupNorm, no momentum) and PGD-7-AT with ReLU, BN, momentum; Latorre et al. (2023) | ResNet-18; results in figures only |
+#
+# The course trains PreActResNet-18 with the recipes of section 1 (add `--arch wrn34_10` for the wide
+# network); `table.md` states both settings and which attack each column uses on each side (ours: PGD-50-10
+# and standard AutoAttack at the end). The GPU time below is an **estimate**: the forward passes of one
+# training step of each row's method, counted as in section 1, times the epochs, plus the evaluations, at
+# 2.5 s per pass over the 50 000 training images on one GPU (AutoAttack not included).
+#
+# ```bash
+# python -m course_lib.labs.at --table elle --profile full --data data    # → runs/lab1/table-elle-full/
+# python -m course_lib.labs.tables --table beta --estimate                # each row's estimated GPU time
+# ```
+
+# %%
+estimate = {name: sum(tables.estimate_seconds(t).values()) for name, t in tables.TABLES.items()}
+for name, seconds in estimate.items():
+    print(f"--table {name:5s} {len(tables.TABLES[name].rows):2d} rows, about {seconds / 3600:4.1f} GPU hours")
+
+# %% [markdown]
+# In the smoke profile the cell below runs the `beta` table's PGD-AT and BETA-AT rows on the fake data (the
+# differences say nothing about the methods, only that the comparison is written); in the full profile it
+# shows the tables you have run from the command line.
+
+# %%
+TABLE_RUNS = RUNS if SMOKE else ROOT / "runs" / "lab1"
+if SMOKE:
+    table_lines = tables.run_table("beta", PROFILE, out=TABLE_RUNS / "table-beta-smoke", rows=[0, 3],
+                                   quiet=True, config=dict(width=4))     # PGD-AT and BETA-AT
+written = sorted(TABLE_RUNS.glob(f"table-*-{PROFILE}/table.csv"))
+for path in written:
+    display(Markdown(path.with_suffix(".md").read_text()))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+rows_ok = []
+for path in written:
+    with open(path) as f:
+        for r in csv.DictReader(f):
+            if r["measured"] and r["published"]:
+                m, p = float(r["measured"]), float(r["published"])
+                rows_ok.append(abs(float(r["difference"]) - (m - p)) < 1e-3)
+check("every written table: difference = measured − published, in points", all(rows_ok))
 
 
 # %% [markdown]

@@ -146,6 +146,9 @@ def test_resnet_architecture_trains(tmp_path, loss, opt):
 def test_fid_flag_uses_the_inception_extractor(tmp_path, monkeypatch, capsys):
     """The --fid plumbing with a stand-in extractor (the real one needs the optional 81 MB wheel)."""
     class MeanColour(torch.nn.Module):
+        def __init__(self, *, device="cpu"):
+            super().__init__()
+
         def forward(self, x):
             return x.mean(dim=(2, 3))
 
