@@ -66,6 +66,10 @@ setup(seed=0, threads=1)
 # A **black-box** attacker cannot differentiate the *target* model. It crafts $x' = x + \delta$ on a *source*
 # model it owns (white-box) and hopes it transfers. The **transfer success rate** of $x'$ on a target $g$ is,
 # among the test examples $g$ classifies correctly, the fraction with $g(x') \ne y$ (Wu et al. (2020a)).
+# The same weakness reaches far beyond images (CS8695, "Failure cases of AI"): synonym swaps flip a text
+# classifier (Jin et al. (2020a)), printed photos still fool (Kurakin et al. (2016)), an opponent's policy defeats
+# a reinforcement-learning agent (Gleave et al. (2020)), and training images are recovered from the weights
+# (Haim et al. (2022)).
 #
 # We train four networks on the same digits with different seeds: the source, a small **ResNet** (3 residual
 # blocks $z_{i+1} = z_i + f_{i+1}(z_i)$), and three targets: a plain **CNN** (no skip connection), an **MLP**,
@@ -356,11 +360,23 @@ for name, (r_train, r_test) in rows.items():
 # %% [markdown] slideshow={"slide_type": "skip"}
 # ## References
 #
-# <!-- references: liu2021hard liu2023cs8695 moosavi2017universal wang2021rethinking_talk wu2020sgm -->
+# <!-- references: gleave2020adversarial haim2022reconstructing jin2020textfooler kurakin2016physical
+# liu2021hard liu2023cs8695 moosavi2017universal wang2021rethinking_talk wu2020sgm -->
 #
 # - **CS8695 Understanding and building reliable deep neural networks (Chen Liu, 2023)**. Chen Liu.
 #   *Understanding and building reliable deep neural networks*. CS8695 Research in Computer Science, course
 #   slides, 2023. Semester A, 2023–2024. [github.com/liuchen11](https://github.com/liuchen11)
+# - **Gleave et al. (2020)**. Adam Gleave, Michael Dennis, Cody Wild, Neel Kant, Sergey Levine, Stuart
+#   Russell. *Adversarial policies: attacking deep reinforcement learning*. International Conference on
+#   Learning Representations (ICLR), 2020. [arXiv:1905.10615](https://arxiv.org/abs/1905.10615)
+# - **Haim et al. (2022)**. Niv Haim, Gal Vardi, Gilad Yehudai, Ohad Shamir, Michal Irani. *Reconstructing
+#   training data from trained neural networks*. Advances in Neural Information Processing Systems
+#   (NeurIPS), 2022. [arXiv:2206.07758](https://arxiv.org/abs/2206.07758)
+# - **Jin et al. (2020a)**. Di Jin, Zhijing Jin, Joey Tianyi Zhou, Peter Szolovits. *Is BERT really robust?
+#   A strong baseline for natural language attack on text classification and entailment*. AAAI Conference on
+#   Artificial Intelligence, 2020. [arXiv:1907.11932](https://arxiv.org/abs/1907.11932)
+# - **Kurakin et al. (2016)**. Alexey Kurakin, Ian Goodfellow, Samy Bengio. *Adversarial examples in the
+#   physical world*. arXiv preprint, 2016. [arXiv:1607.02533](https://arxiv.org/abs/1607.02533)
 # - **Liu et al. (2021)**. Chen Liu, Zhichao Huang, Mathieu Salzmann, Tong Zhang, Sabine Süsstrunk. *On the
 #   impact of hard adversarial instances on overfitting in adversarial training*. arXiv preprint; Journal of
 #   Machine Learning Research 25 (2024), article 356, 2021.

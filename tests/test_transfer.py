@@ -12,6 +12,8 @@ from course_lib.models import CNN, ResidualBlock, ResNet
 from course_lib.robust import pgd, scale_grad, sgm, transfer_success_rate
 from course_lib.robust.attacks import input_gradient
 
+from .toy_models import threshold_model
+
 
 def linear_residual(d: int = 5, seed: int = 0) -> tuple[nn.Module, torch.Tensor, torch.Tensor]:
     """z ↦ a·(z + W z): one residual block whose branch is the linear map W, then a linear read-out a."""
@@ -80,15 +82,6 @@ def test_sgm_validates_gamma_and_needs_residual_blocks():
         pass
     with pytest.raises(ValueError, match="ResidualBlock"), sgm(CNN(width=2), 0.5):
         pass
-
-
-def threshold_model() -> nn.Module:
-    """logits [x − ½, ½ − x]: class 0 iff x > ½ (inputs of shape (n, 1))."""
-    model = nn.Linear(1, 2)
-    with torch.no_grad():
-        model.weight.copy_(torch.tensor([[1.0], [-1.0]]))
-        model.bias.copy_(torch.tensor([-0.5, 0.5]))
-    return model
 
 
 def test_transfer_success_rate_counts_only_examples_the_target_gets_right():

@@ -11,14 +11,7 @@ from torch import nn
 from course_lib.models import CNN, ForwardCounter
 from course_lib.robust import apply_universal, fooling_rate, universal_perturbation
 
-
-def threshold_model() -> nn.Module:
-    """logits [x − ½, ½ − x]: class 0 iff x > ½ (inputs of shape (n, 1))."""
-    model = nn.Linear(1, 2)
-    with torch.no_grad():
-        model.weight.copy_(torch.tensor([[1.0], [-1.0]]))
-        model.bias.copy_(torch.tensor([-0.5, 0.5]))
-    return model
+from .toy_models import threshold_model
 
 
 def test_universal_delta_stays_in_the_ball_and_images_in_the_box():

@@ -53,7 +53,7 @@ def critical_points(game: Game, box: float | None = None, *, n: int = 21, tol: f
 
 @dataclass(frozen=True)
 class NashTest:
-    """Second-order test at a zero of V (Jin et al. (2020)). ``verdict`` is a sentence for the lecture."""
+    """Second-order test at a zero of V (Jin et al. (2020b)). ``verdict`` is a sentence for the lecture."""
 
     point: np.ndarray
     phi_xx: float

@@ -140,7 +140,7 @@ for a in (0.55, 0.6):
 # %% [markdown]
 # ### Exercise 6 (implement, ~6 min): the local-Nash test, read from the Jacobian of $V$
 #
-# *Lecture 07, section 1, "local Nash equilibria"; Jin et al. (2020).* At a zero of $V$ the Jacobian is
+# *Lecture 07, section 1, "local Nash equilibria"; Jin et al. (2020b).* At a zero of $V$ the Jacobian is
 # $J_V = \begin{pmatrix}\Phi_{xx} & \Phi_{xy}\\ -\Phi_{yx} & -\Phi_{yy}\end{pmatrix}$. The point is a **strict local
 # Nash equilibrium** iff $\Phi_{xx} > 0$ and $\Phi_{yy} < 0$. Write `is_strict_lne(J)` for one 2×2 array `J` and
 # return `True` or `False`. (Careful: the flow $\dot z = -V(z)$ attracting the point is a *different* property.
@@ -208,7 +208,7 @@ _ = ex.check_cycle_radius(prediction)
 # - **Hsieh et al. (2021)**. Ya-Ping Hsieh, Panayotis Mertikopoulos, Volkan Cevher. *The limits of min-max
 #   optimization algorithms: Convergence to spurious non-critical sets*. International Conference on Machine
 #   Learning (ICML), 2021. [arXiv:2006.09065](https://arxiv.org/abs/2006.09065)
-# - **Jin et al. (2020)**. Chi Jin, Praneeth Netrapalli, Michael I. Jordan. *What is local optimality in
+# - **Jin et al. (2020b)**. Chi Jin, Praneeth Netrapalli, Michael I. Jordan. *What is local optimality in
 #   nonconvex-nonconcave minimax optimization?*. International Conference on Machine Learning (ICML), 2020.
 #   [arXiv:1902.00618](https://arxiv.org/abs/1902.00618)
 # - **Korpelevich (1976)**. Galina M. Korpelevich. *The extragradient method for finding saddle points and
