@@ -33,15 +33,23 @@ def run(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def name_of(path: Path) -> str:
+    """``03_catastrophic_overfitting``, ``exercises/03_catastrophic_overfitting``, ``labs/lab1_…``: a lecture
+    and its exercises share a stem, so the folder below ``lectures/`` is part of the name."""
+    folder = path.resolve().parent.name
+    return path.stem if folder == "lectures" else f"{folder}/{path.stem}"
+
+
 def main(paths: list[str]) -> int:
     notebooks = [Path(p) for p in paths] or sorted((ROOT / "lectures").rglob("[0-9l]*.ipynb"))
     times, over = {}, 0
     for path in notebooks:
         seconds = run(path)
-        times[path.stem] = seconds
+        name = name_of(path)
+        times[name] = seconds
         flag = "ok" if seconds <= budget(path) else "OVER BUDGET"
         over += seconds > budget(path)
-        print(f"{path.stem:<40} {seconds:6.1f} s  (budget {budget(path)} s)  {flag}", flush=True)
+        print(f"{name:<50} {seconds:6.1f} s  (budget {budget(path)} s)  {flag}", flush=True)
     print(f"notebooks_total_s={sum(times.values()):.1f} over_budget={over} "
           + " ".join(f"{k}={v:.1f}" for k, v in times.items()))
     return 0

@@ -138,7 +138,7 @@ def deck_server(decks, tmp_path_factory):
     server = Server([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"], decks,
                     dict(os.environ), tmp_path_factory.mktemp("http") / "http.log")
     try:
-        wait_for(f"http://127.0.0.1:{port}/index.html", seconds=30)
+        wait_for(f"http://127.0.0.1:{port}/", seconds=30)     # the listing: no deck may exist yet
         yield f"http://127.0.0.1:{port}"
     finally:
         server.stop()
